@@ -1,0 +1,153 @@
+import {
+  DATA_KINDS,
+  type DataKind,
+  MS_PER_DAY,
+  type SourceFileFormat,
+  type Timeframe,
+  UnifiedError,
+  isPlausibleTimestamp,
+  normalizeExchange,
+  normalizeSymbol,
+  normalizeTimeframe,
+  plausibleTimeWindow,
+} from '@unified/schemas';
+import { SAMPLE_TIMESTAMP_ENCODINGS, type SampleTimestampEncoding } from './timestamp-encoding.js';
+import { SAMPLE_COMPRESSIONS, type SampleCompression } from './write-parquet-file.js';
+
+/** Options of `generateSampleData`. Everything but `outDir` has a default that makes a small, quick dataset. */
+export interface SampleDataOptions {
+  /** Folder to write into (created if missing); plays the role of the pipeline's `data_cache`. */
+  readonly outDir: string;
+  /** Exchange id in the file names. @default 'binance' */
+  readonly exchange?: string;
+  /** Symbol in the file names and the funding `symbol` column. @default 'BTCUSDT' */
+  readonly symbol?: string;
+  /** Kline interval; fixed-length and at most a day. @default '1m' */
+  readonly timeframe?: string;
+  /** First UTC day covered, as `YYYY-MM-DD`, a Date or ms (floored to 00:00 UTC). @default '2024-01-01' */
+  readonly start?: string | number | Date;
+  /** Number of days of klines, trades and funding. @default 3 */
+  readonly days?: number;
+  /** Days of klines, when different from `days` (the benchmark uses a year). @default days */
+  readonly klinesDays?: number;
+  /** Days of funding rates, when different from `days`. @default days */
+  readonly fundingDays?: number;
+  /** Total aggregate trades, spread evenly over `days`: the size parameter. @default 100_000 */
+  readonly aggtradesRows?: number;
+  /** Which data types to write. @default ['klines', 'aggtrades', 'futures'] */
+  readonly kinds?: readonly DataKind[];
+  /** Which consolidated formats to write. @default ['parquet', 'csv'] */
+  readonly formats?: readonly SourceFileFormat[];
+  /** Also write one Parquet file per day under `parquet/aggtrades_<exchange>_<symbol>/`. @default false */
+  readonly perDayAggtrades?: boolean;
+  /** How times are stored. @default 'ms' (what the Python pipeline wrote) */
+  readonly timestamps?: SampleTimestampEncoding;
+  /** Parquet codec. @default 'snappy' */
+  readonly compression?: SampleCompression;
+  /** Rows per Parquet row group (and per generated batch). @default 122_880 */
+  readonly rowGroupSize?: number;
+  /** Price at the start. @default 42_000 */
+  readonly startPrice?: number;
+  /** Seed: the same options and seed always give the same bytes. @default 1 */
+  readonly seed?: number;
+  /** Stops generation; files already completed stay, the one in progress is removed. */
+  readonly signal?: AbortSignal;
+  /** Called after each batch written. */
+  readonly onProgress?: (progress: SampleDataProgress) => void;
+}
+
+/** Progress of one file. */
+export interface SampleDataProgress {
+  readonly kind: DataKind;
+  readonly path: string;
+  readonly rowsWritten: number;
+  readonly totalRows: number;
+}
+
+/** {@link SampleDataOptions} with defaults applied and values checked. */
+export interface ResolvedSampleDataOptions {
+  readonly outDir: string;
+  readonly exchange: string;
+  readonly symbol: string;
+  readonly timeframe: Exclude<Timeframe, '3d' | '1w' | '1M'>;
+  readonly startMs: number;
+  readonly days: number;
+  readonly klinesDays: number;
+  readonly fundingDays: number;
+  readonly aggtradesRows: number;
+  readonly kinds: readonly DataKind[];
+  readonly formats: readonly SourceFileFormat[];
+  readonly perDayAggtrades: boolean;
+  readonly timestamps: SampleTimestampEncoding;
+  readonly compression: SampleCompression;
+  readonly rowGroupSize: number;
+  readonly startPrice: number;
+  readonly seed: number;
+  readonly signal: AbortSignal | undefined;
+  readonly onProgress: ((progress: SampleDataProgress) => void) | undefined;
+}
+
+function invalid(option: string, value: unknown, expected: string): never {
+  throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `option ${option}: ${JSON.stringify(value)} is not valid; expected ${expected}` });
+}
+
+function positiveInteger(option: string, value: number, max: number): number {
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) invalid(option, value, `an integer from 1 to ${max}`);
+  return value;
+}
+
+function oneOf<T extends string>(option: string, value: T, allowed: readonly T[]): T {
+  if (!allowed.includes(value)) invalid(option, value, `one of ${allowed.join(', ')}`);
+  return value;
+}
+
+function startOfDay(option: string, start: string | number | Date): number {
+  const ms = start instanceof Date ? start.getTime() : typeof start === 'number' ? start : /^\d{4}-\d{2}-\d{2}$/u.test(start) ? Date.parse(`${start}T00:00:00Z`) : Date.parse(start);
+  if (!Number.isFinite(ms)) invalid(option, start, 'a date such as 2024-01-01');
+  return Math.floor(ms / MS_PER_DAY) * MS_PER_DAY;
+}
+
+/** Applies defaults and checks every option, throwing `INVALID_ARGUMENT` naming the option and the value. */
+export function resolveSampleDataOptions(options: SampleDataOptions): ResolvedSampleDataOptions {
+  if (typeof options.outDir !== 'string' || options.outDir === '') invalid('outDir', options.outDir, 'a directory path');
+  const timeframe = normalizeTimeframe(options.timeframe ?? '1m');
+  if (timeframe === '3d' || timeframe === '1w' || timeframe === '1M') invalid('timeframe', timeframe, 'a timeframe of at most 1d');
+  const days = positiveInteger('days', options.days ?? 3, 36_500);
+  const klinesDays = positiveInteger('klinesDays', options.klinesDays ?? days, 36_500);
+  const fundingDays = positiveInteger('fundingDays', options.fundingDays ?? days, 36_500);
+  const startMs = startOfDay('start', options.start ?? '2024-01-01');
+  const window = plausibleTimeWindow();
+  const lastMs = startMs + Math.max(days, klinesDays, fundingDays) * MS_PER_DAY - 1;
+  if (!isPlausibleTimestamp(startMs, window) || lastMs > Date.now()) {
+    invalid('start', options.start, `a range inside ${new Date(window.minMs).toISOString().slice(0, 10)} .. today (the data would end ${new Date(lastMs).toISOString()})`);
+  }
+  const kinds = options.kinds ?? DATA_KINDS;
+  for (const kind of kinds) oneOf('kinds', kind, DATA_KINDS);
+  const formats = options.formats ?? ['parquet', 'csv'];
+  for (const format of formats) oneOf<SourceFileFormat>('formats', format, ['parquet', 'csv']);
+  const startPrice = options.startPrice ?? 42_000;
+  if (!Number.isFinite(startPrice) || startPrice < 0.01 || startPrice > 1e9) invalid('startPrice', startPrice, 'a price from 0.01 to 1e9');
+  const seed = options.seed ?? 1;
+  if (!Number.isSafeInteger(seed)) invalid('seed', seed, 'an integer');
+  return {
+    outDir: options.outDir,
+    exchange: normalizeExchange(options.exchange ?? 'binance'),
+    symbol: normalizeSymbol(options.symbol ?? 'BTCUSDT'),
+    timeframe,
+    startMs,
+    days,
+    klinesDays,
+    fundingDays,
+    aggtradesRows: positiveInteger('aggtradesRows', options.aggtradesRows ?? 100_000, 10_000_000_000),
+    kinds,
+    formats,
+    perDayAggtrades: options.perDayAggtrades ?? false,
+    timestamps: oneOf('timestamps', options.timestamps ?? 'ms', SAMPLE_TIMESTAMP_ENCODINGS),
+    compression: oneOf('compression', options.compression ?? 'snappy', SAMPLE_COMPRESSIONS),
+    rowGroupSize: positiveInteger('rowGroupSize', options.rowGroupSize ?? 122_880, 100_000_000),
+    startPrice,
+    seed,
+    signal: options.signal,
+    onProgress: options.onProgress,
+  };
+}
