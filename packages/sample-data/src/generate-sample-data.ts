@@ -13,10 +13,12 @@ import { join, relative, resolve, sep } from 'node:path';
 import {
   type DataKind,
   type SourceFileFormat,
+  UnifiedError,
   consolidatedFileName,
   dateOfDayNumber,
   perDayAggtradesDir,
   perDayAggtradesFileName,
+  toUnifiedError,
 } from '@unified/schemas';
 import { type AggtradeGeneratorOptions, generateAggtradeBatches, generateAggtradeDayBatches } from './generate-aggtrades.js';
 import { fundingRowCount, generateFundingBatches } from './generate-funding.js';
@@ -126,7 +128,9 @@ export async function generateSampleData(options: SampleDataOptions): Promise<Sa
   const started = performance.now();
   const resolved = resolveSampleDataOptions(options);
   const outDir = resolve(resolved.outDir);
-  await mkdir(outDir, { recursive: true });
+  await mkdir(outDir, { recursive: true }).catch((error: unknown) => {
+    throw toUnifiedError(error, 'WRITE_FAILED', `cannot create the output directory ${outDir}`);
+  });
   const files: SampleFile[] = [];
 
   const write = async (
@@ -140,10 +144,16 @@ export async function generateSampleData(options: SampleDataOptions): Promise<Sa
     const observed = observe(batches, plan.timeColumn, seen, () =>
       resolved.onProgress?.({ kind: plan.kind, path, rowsWritten: seen.rows, totalRows }),
     );
-    const written: WriteFileResult =
+    const signal = resolved.signal === undefined ? {} : { signal: resolved.signal };
+    const written: WriteFileResult = await (
       format === 'parquet'
-        ? await writeParquetFile(path, observed, { compression: resolved.compression, rowGroupSize: resolved.rowGroupSize, ...(resolved.signal ? { signal: resolved.signal } : {}) })
-        : await writeCsvFile(path, observed, resolved.signal ? { signal: resolved.signal } : {});
+        ? writeParquetFile(path, observed, { compression: resolved.compression, rowGroupSize: resolved.rowGroupSize, ...signal })
+        : writeCsvFile(path, observed, signal)
+    ).catch((error: unknown) => {
+      // Aborts and our own errors pass through; file-system failures are named with the file.
+      if (resolved.signal?.aborted === true || UnifiedError.isInstance(error)) throw error;
+      throw toUnifiedError(error, 'WRITE_FAILED', `cannot write ${path}`);
+    });
     files.push({
       kind: plan.kind,
       format,
@@ -176,7 +186,9 @@ type WriteFn = (plan: KindPlan, format: SourceFileFormat, path: string, batches:
 // exactly the same rows.
 async function writePerDayAggtrades(options: ResolvedSampleDataOptions, outDir: string, plan: KindPlan, write: WriteFn): Promise<void> {
   const dir = join(outDir, ...perDayAggtradesDir(options.exchange, options.symbol).split('/'));
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+    throw toUnifiedError(error, 'WRITE_FAILED', `cannot create ${dir}`);
+  });
   const generatorOptions: AggtradeGeneratorOptions = {
     startMs: options.startMs,
     days: options.days,

@@ -5,8 +5,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { open } from 'node:fs/promises';
-import { UnifiedError } from '@unified/schemas';
-import { writeFileAtomically } from './atomic-file.js';
+import { UnifiedError, writeFileAtomically } from '@unified/schemas';
 import { formatPythonFloat } from './python-float.js';
 import { CSV_FRACTION_DIGITS_KEY } from './timestamp-encoding.js';
 import type { WriteFileResult } from './write-parquet-file.js';

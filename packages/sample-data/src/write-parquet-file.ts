@@ -8,8 +8,7 @@ import type * as arrow from 'apache-arrow';
 import { tableToIPC, Table as ArrowTable } from 'apache-arrow';
 import { open } from 'node:fs/promises';
 import * as parquetWasm from 'parquet-wasm';
-import { UnifiedError } from '@unified/schemas';
-import { writeFileAtomically } from './atomic-file.js';
+import { UnifiedError, writeFileAtomically } from '@unified/schemas';
 
 /** Parquet compression codecs the sample writer offers. */
 export type SampleCompression = 'snappy' | 'zstd' | 'gzip' | 'brotli' | 'lz4' | 'none';

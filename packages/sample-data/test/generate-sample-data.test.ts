@@ -1,7 +1,7 @@
 // Generated files checked by an independent reader (DuckDB): layout, realism rules, determinism, encodings.
 import { queryDuckDb, sqlString } from '@unified/vitest-config/duckdb';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -186,6 +186,14 @@ describe('options and failures', () => {
     [{ compression: 'lzo' }, /option compression: "lzo" is not valid; expected one of snappy, zstd/],
   ])('refuses %j with a message naming the option', async (options, message) => {
     await expect(generateSampleData({ outDir: join(root, 'invalid'), ...(options as object) })).rejects.toThrow(message);
+  });
+
+  it('names the path when the output directory cannot be created', async () => {
+    const blocker = join(root, 'a-file');
+    writeFileSync(blocker, 'not a directory');
+    const attempt = generateSampleData({ outDir: join(blocker, 'data'), days: 1 });
+    await expect(attempt).rejects.toThrow(`cannot create the output directory ${join(blocker, 'data')}`);
+    await attempt.catch((error: unknown) => expect((error as { code?: string }).code).toBe('WRITE_FAILED'));
   });
 
   it('stops on abort and leaves no partial or temporary file behind', async () => {

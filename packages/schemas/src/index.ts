@@ -70,6 +70,7 @@ export {
   parseDataFileName,
   temporaryFileName,
 } from './data-file-names.js';
+export { writeFileAtomically } from './write-file-atomically.js';
 export {
   decodePartitionValue,
   encodePartitionSegment,
