@@ -1,0 +1,3 @@
+// Timestamp units
+export { TIMESTAMP_UNITS, detectTimestampUnit, plausibleEpochMs, toEpochMs, toEpochUs } from './timestamp-unit.js';
+export type { TimestampUnit } from './timestamp-unit.js';

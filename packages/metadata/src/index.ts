@@ -1,0 +1,2 @@
+// JSON sidecar files
+export { readJsonFile, writeJsonFile } from './json-file.js';

@@ -1,0 +1,3 @@
+// Day partitioning
+export { dayRuns } from './day-runs.js';
+export type { DayRun } from './day-runs.js';
