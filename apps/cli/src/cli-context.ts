@@ -1,0 +1,35 @@
+/**
+ * What a command needs from the outside world, injected so tests can run the whole CLI in-process: output
+ * streams, environment, working directory and the abort signal of Ctrl-C.
+ */
+
+/** A writable text stream (stdout or stderr). */
+export interface CliStream {
+  write(text: string): void;
+  /** Whether the stream is a terminal. */
+  readonly isTTY?: boolean;
+}
+
+/** The process-level inputs and outputs of a CLI run. */
+export interface CliIo {
+  /** Results only: tables, JSON, CSV. */
+  readonly stdout: CliStream;
+  /** Progress, logs, warnings and errors. */
+  readonly stderr: CliStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Directory relative paths resolve against. */
+  readonly cwd: string;
+}
+
+/** Everything a command handler gets. */
+export interface CliContext {
+  readonly io: CliIo;
+  /** Aborted on SIGINT/SIGTERM. */
+  readonly signal: AbortSignal;
+}
+
+/** Whether status marks and colour may be used on stderr: a TTY, no NO_COLOR, not CI. */
+export function isInteractive(io: CliIo): boolean {
+  const env = io.env;
+  return io.stderr.isTTY === true && (env.NO_COLOR ?? '') === '' && (env.CI ?? '') === '';
+}

@@ -1,0 +1,29 @@
+import { Command } from 'commander';
+import type { CliContext } from './cli-context.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { CLI_VERSION } from './version.js';
+
+const EXAMPLES = `
+Examples:
+  $ unified demo                      # sample inputs in ./demo-data
+  $ unified demo --out data_cache --days 7 --aggtrades-rows 1_000_000
+  $ unified demo --help`;
+
+/** The `unified` command with every subcommand registered; output goes through `context.io`. */
+export function createProgram(context: CliContext): Command {
+  const program = new Command('unified')
+    .description('Convert crypto market data into Hive-partitioned Parquet datasets, validate them and read them back.')
+    .version(CLI_VERSION, '-V, --version', 'print the version')
+    .option('-v, --verbose', 'show details: error causes and stack traces')
+    .helpOption('-h, --help', 'show help')
+    .configureOutput({
+      writeOut: (text) => context.io.stdout.write(text),
+      writeErr: (text) => context.io.stderr.write(text),
+    })
+    .exitOverride()
+    .showSuggestionAfterError()
+    .addHelpText('after', EXAMPLES);
+  registerDemoCommand(program, context);
+  program.showHelpAfterError(`usage: unified ${program.usage()}\nrun 'unified --help' for the commands`);
+  return program;
+}

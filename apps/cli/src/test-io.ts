@@ -1,0 +1,22 @@
+// Test helper: a CliIo that records what the CLI writes. Not exported from the package.
+import type { CliIo } from './cli-context.js';
+
+/** A recording {@link CliIo} plus what was written. */
+export interface RecordingIo extends CliIo {
+  readonly out: () => string;
+  readonly err: () => string;
+}
+
+/** A {@link CliIo} for tests: not a TTY unless asked, empty environment, the given working directory. */
+export function recordingIo(cwd: string, options: { tty?: boolean; env?: Record<string, string> } = {}): RecordingIo {
+  let out = '';
+  let err = '';
+  return {
+    stdout: { write: (text) => void (out += text), isTTY: options.tty ?? false },
+    stderr: { write: (text) => void (err += text), isTTY: options.tty ?? false },
+    env: options.env ?? {},
+    cwd,
+    out: () => out,
+    err: () => err,
+  };
+}
