@@ -20,7 +20,7 @@ import {
   perDayAggtradesFileName,
   toUnifiedError,
 } from '@unified/schemas';
-import { type AggtradeGeneratorOptions, generateAggtradeBatches, generateAggtradeDayBatches } from './generate-aggtrades.js';
+import { generateAggtradeBatches, generateAggtradeDayBatches } from './generate-aggtrades.js';
 import { fundingRowCount, generateFundingBatches } from './generate-funding.js';
 import { generateKlineBatches, klineRowCount } from './generate-klines.js';
 import type { GeneratorOptions } from './generator-options.js';
@@ -62,8 +62,9 @@ interface KindPlan {
   readonly batches: () => AsyncIterable<arrow.RecordBatch>;
 }
 
-function plans(options: ResolvedSampleDataOptions): KindPlan[] {
-  const common: GeneratorOptions = {
+// The settings every generator shares, from the resolved options.
+function generatorOptions(options: ResolvedSampleDataOptions): GeneratorOptions {
+  return {
     startMs: options.startMs,
     days: options.days,
     seed: options.seed,
@@ -72,6 +73,10 @@ function plans(options: ResolvedSampleDataOptions): KindPlan[] {
     startPrice: options.startPrice,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   };
+}
+
+function plans(options: ResolvedSampleDataOptions): KindPlan[] {
+  const common = generatorOptions(options);
   const all: Record<DataKind, KindPlan> = {
     klines: {
       kind: 'klines',
@@ -189,17 +194,7 @@ async function writePerDayAggtrades(options: ResolvedSampleDataOptions, outDir: 
   await mkdir(dir, { recursive: true }).catch((error: unknown) => {
     throw toUnifiedError(error, 'WRITE_FAILED', `cannot create ${dir}`);
   });
-  const generatorOptions: AggtradeGeneratorOptions = {
-    startMs: options.startMs,
-    days: options.days,
-    seed: options.seed,
-    batchRows: options.rowGroupSize,
-    timestamps: options.timestamps,
-    startPrice: options.startPrice,
-    rows: options.aggtradesRows,
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  };
-  const iterator = generateAggtradeDayBatches(generatorOptions)[Symbol.asyncIterator]();
+  const iterator = generateAggtradeDayBatches({ ...generatorOptions(options), rows: options.aggtradesRows })[Symbol.asyncIterator]();
   let pending = await iterator.next();
   while (pending.done !== true) {
     const dayNumber = pending.value.dayNumber;

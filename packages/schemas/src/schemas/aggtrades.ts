@@ -1,7 +1,6 @@
 import { dataColumn } from '../column-spec.js';
 import { defineDatasetSchema } from '../dataset-schema.js';
-import { BASE_TIMEFRAME } from '../timeframes.js';
-import { DAY_COLUMN, EXCHANGE_COLUMN, MONTH_COLUMN, SYMBOL_COLUMN, YEAR_COLUMN } from './partition-columns.js';
+import { BASE_TIMEFRAME_COLUMN, DAY_COLUMN, EXCHANGE_COLUMN, MONTH_COLUMN, SYMBOL_COLUMN, YEAR_COLUMN } from './shared-columns.js';
 
 /**
  * Aggregated trades at their original granularity: one row per aggregate trade, keyed by its id. Keeps the
@@ -15,10 +14,7 @@ export const AGGTRADES_SCHEMA = defineDatasetSchema({
     dataColumn('timestamp', 'int64', { description: 'Trade time, milliseconds since the Unix epoch, UTC (floor of timestamp_us)' }),
     EXCHANGE_COLUMN,
     SYMBOL_COLUMN,
-    dataColumn('timeframe', 'string', {
-      constant: BASE_TIMEFRAME,
-      description: `The seed's base timeframe, always "${BASE_TIMEFRAME}" (D1)`,
-    }),
+    BASE_TIMEFRAME_COLUMN,
     dataColumn('trade_price', 'float64', { description: 'Trade price' }),
     dataColumn('trade_quantity', 'float64', { description: 'Trade quantity in base asset (contracts for COIN-M)' }),
     dataColumn('trade_is_buyer_maker', 'bool', { description: 'True when the buyer was the maker (the taker sold)' }),

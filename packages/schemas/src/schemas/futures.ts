@@ -1,7 +1,6 @@
 import { dataColumn } from '../column-spec.js';
 import { defineDatasetSchema } from '../dataset-schema.js';
-import { BASE_TIMEFRAME } from '../timeframes.js';
-import { DAY_COLUMN, EXCHANGE_COLUMN, MONTH_COLUMN, SYMBOL_COLUMN, YEAR_COLUMN } from './partition-columns.js';
+import { BASE_TIMEFRAME_COLUMN, DAY_COLUMN, EXCHANGE_COLUMN, MONTH_COLUMN, SYMBOL_COLUMN, YEAR_COLUMN } from './shared-columns.js';
 
 /**
  * Futures funding rates at their sparse, original times (every 8 h on most Binance perpetuals, with 1-2 ms
@@ -15,10 +14,7 @@ export const FUTURES_SCHEMA = defineDatasetSchema({
     dataColumn('timestamp', 'int64', { description: 'Funding time, milliseconds since the Unix epoch, UTC (as funding_time)' }),
     EXCHANGE_COLUMN,
     SYMBOL_COLUMN,
-    dataColumn('timeframe', 'string', {
-      constant: BASE_TIMEFRAME,
-      description: `The seed's base timeframe, always "${BASE_TIMEFRAME}" (D1)`,
-    }),
+    BASE_TIMEFRAME_COLUMN,
     dataColumn('funding_rate', 'float64', { description: 'Funding rate for the interval (0.0001 = 0.01 %)' }),
     dataColumn('funding_time', 'int64', { description: 'Funding time as the exchange reports it, ms since the epoch, UTC' }),
     YEAR_COLUMN,

@@ -7,7 +7,7 @@ import {
   SYMBOL_COLUMN,
   TIMEFRAME_PARTITION_COLUMN,
   YEAR_COLUMN,
-} from './partition-columns.js';
+} from './shared-columns.js';
 
 /**
  * Klines (candles) at their own timeframe: one row per candle, keyed by open time. The seed's columns first,
