@@ -45,8 +45,19 @@ describe('validateIdentifier', () => {
 
   it('accepts 64 characters and rejects 65, counting characters rather than UTF-16 units', () => {
     expect(ruleOf('symbol', 'A'.repeat(64))).toBeNull();
-    expect(ruleOf('symbol', '币'.repeat(64))).toBeNull();
-    expect(ruleOf('symbol', '😀'.repeat(40))).toBe('character_set');
+    expect(ruleOf('symbol', '币'.repeat(30))).toBeNull();
+    expect(ruleOf('symbol', '😀'.repeat(20))).toBe('character_set');
+  });
+
+  it('caps the UTF-8 size so folder names stay under the 255-byte file-name limit', () => {
+    expect(ruleOf('symbol', '币'.repeat(33))).toBeNull(); // 99 bytes
+    expect(ruleOf('symbol', '币'.repeat(34))).toBe('too_long'); // 102 bytes, 34 characters
+  });
+
+  it('checks the canonical form too, since case mapping can change a value', () => {
+    expect(ruleOf('exchange', 'BİNANCE')).toBe('character_set');
+    const folded = validateIdentifier('symbol', '\ufb01'.repeat(33)); // 33 characters, 66 once upper-cased
+    expect(!folded.success && folded.issue.message).toContain('also in its canonical form');
   });
 
   it('suggests the lower-case timeframe when only the case is wrong', () => {

@@ -11,6 +11,12 @@ import { TIMEFRAMES, type Timeframe, isTimeframe } from './timeframes.js';
 /** Longest identifier accepted, in characters. */
 export const IDENTIFIER_MAX_LENGTH = 64;
 
+/**
+ * Longest identifier accepted, in UTF-8 bytes: keeps `exchange_SYMBOL_timeframe` folder names well under the
+ * 255-byte file-name limit of common file systems even for symbols in non-Latin scripts.
+ */
+export const IDENTIFIER_MAX_BYTES = 100;
+
 /** Why an identifier was rejected. */
 export interface IdentifierIssue {
   readonly field: IdentifierField;
@@ -40,8 +46,8 @@ const CHECKS: readonly {
   { rule: 'empty', fails: (v) => v.length === 0, expected: () => 'must not be empty' },
   {
     rule: 'too_long',
-    fails: (v) => codePointCount(v) > IDENTIFIER_MAX_LENGTH,
-    expected: () => `must be at most ${IDENTIFIER_MAX_LENGTH} characters`,
+    fails: (v) => codePointCount(v) > IDENTIFIER_MAX_LENGTH || Buffer.byteLength(v, 'utf8') > IDENTIFIER_MAX_BYTES,
+    expected: () => `must be at most ${IDENTIFIER_MAX_LENGTH} characters and ${IDENTIFIER_MAX_BYTES} bytes in UTF-8`,
   },
   // eslint-disable-next-line no-control-regex -- finding control characters is the point
   { rule: 'control_character', fails: (v) => /[\u0000-\u001f\u007f-\u009f]/u.test(v), expected: () => 'must not contain NUL or other control characters' },
@@ -82,7 +88,7 @@ function canonical(field: IdentifierField, value: string): string {
 
 /**
  * Checks an exchange, symbol or timeframe against the identifier rules and returns its canonical form.
- * Rules: not `empty`; at most 64 characters (`too_long`); no `control_character` (NUL included), `whitespace`,
+ * Rules: not `empty`; at most 64 characters and 100 UTF-8 bytes (`too_long`); no `control_character` (NUL included), `whitespace`,
  * `path_separator` (`/`, `\`), `parent_reference` (`..`) or `equals_sign`; `underscore` only in symbols;
  * no leading `.` (`hidden_prefix`); otherwise only letters, digits, `-` and `.` (`character_set`). A timeframe
  * must also be one of {@link TIMEFRAMES} (`unknown_timeframe`). Values are compared after Unicode NFC.
@@ -94,15 +100,21 @@ function canonical(field: IdentifierField, value: string): string {
 export function validateIdentifier(field: IdentifierField, value: string): IdentifierResult {
   if (typeof value !== 'string') return issue(field, String(value), 'empty', 'must be a string');
   const normalized = value.normalize('NFC');
+  // The canonical form is checked too: case mapping can change a value's length or characters
+  // ('İ' lower-cases to 'i' plus a combining dot; 'ﬁ' upper-cases to 'FI').
+  const canonicalForm = canonical(field, normalized).normalize('NFC');
   for (const check of CHECKS) {
     if (check.fails(normalized, field)) return issue(field, value, check.rule, check.expected(field));
+    if (check.fails(canonicalForm, field)) {
+      return issue(field, value, check.rule, `${check.expected(field)}, also in its canonical form ${JSON.stringify(canonicalForm)}`);
+    }
   }
   if (field === 'timeframe' && !isTimeframe(normalized)) {
     const lower = normalized.toLowerCase();
     const hint = isTimeframe(lower) && lower !== normalized ? ` (did you mean "${lower}"?)` : '';
     return issue(field, value, 'unknown_timeframe', `must be one of ${TIMEFRAMES.join(' ')}${hint}`);
   }
-  return { success: true, value: canonical(field, normalized) };
+  return { success: true, value: canonicalForm };
 }
 
 /** Like {@link validateIdentifier}, but returns the canonical value or throws an {@link IdentifierError}. */

@@ -51,6 +51,7 @@ export type { AggtradesRow, DatasetSchemaOf, FuturesRow, KlinesRow } from './sch
 
 // Identifiers, naming and paths
 export {
+  IDENTIFIER_MAX_BYTES,
   IDENTIFIER_MAX_LENGTH,
   assertIdentifier,
   normalizeExchange,
@@ -70,7 +71,7 @@ export {
   parseDataFileName,
   temporaryFileName,
 } from './data-file-names.js';
-export { writeFileAtomically } from './write-file-atomically.js';
+export { removeTemporaryFiles, writeFileAtomically } from './write-file-atomically.js';
 export {
   decodePartitionValue,
   encodePartitionSegment,

@@ -67,6 +67,20 @@ describe('partition paths', () => {
     expect((caught as Error).message).toMatch(reason);
   });
 
+  it('writes identifiers in canonical form whatever case or Unicode form they come in', () => {
+    const decomposed = { exchange: 'BINANCE', symbol: 'e\u0301usdt', year: 2024, month: 1, day: 1 };
+    expect(partitionPath('futures', decomposed)).toBe('exchange=binance/symbol=\u00c9USDT/year=2024/month=1/day=1');
+  });
+
+  it.each([
+    { month: 13, day: 1 },
+    { month: 2, day: 30 },
+    { month: 1.5, day: 1 },
+    { month: Number.NaN, day: 1 },
+  ])('refuses the impossible date %j when building a path', ({ month, day }) => {
+    expect(() => partitionPath('futures', { exchange: 'binance', symbol: 'BTCUSDT', year: 2024, month, day })).toThrow(/is not a calendar date/);
+  });
+
   it('refuses unsafe identifiers when building a path', () => {
     expect(() => partitionPath('futures', { exchange: 'binance', symbol: '../x', year: 2024, month: 1, day: 1 })).toThrow(IdentifierError);
     expect(() => partitionPath('klines', { exchange: 'binance', symbol: 'BTCUSDT', year: 2024, month: 1, day: 1 })).toThrow(/needs "timeframe"/);

@@ -77,15 +77,18 @@ export function partitionValuesOf(identity: DatasetIdentity, timestampMs: number
 
 /**
  * The partition directory of `values` relative to the dataset folder, keys in the schema's order. Identifiers
- * are checked (throws `IdentifierError`), so no value can escape its segment.
+ * are checked (throws `IdentifierError`) and written in canonical form (D3), and the date must exist, so the
+ * path always parses back with {@link parsePartitionPath}.
  */
 export function partitionPath(kind: DataKind, values: PartitionValues): string {
+  if (!isValidUtcDate(values)) {
+    throw new PartitionPathError({ path: '', reason: `year=${values.year}/month=${values.month}/day=${values.day} is not a calendar date` });
+  }
   return DATASET_SCHEMAS[kind].partitionKeys
     .map((key) => {
       const value = values[key];
       if (value === undefined) throw new PartitionPathError({ path: '', reason: `a ${kind} partition needs "${key}"` });
-      if (typeof value === 'string') assertIdentifier(key as 'exchange' | 'symbol' | 'timeframe', value);
-      return encodePartitionSegment(key, value);
+      return encodePartitionSegment(key, typeof value === 'string' ? assertIdentifier(key as 'exchange' | 'symbol' | 'timeframe', value) : value);
     })
     .join('/');
 }

@@ -38,6 +38,12 @@ describe('plausible time window (D5)', () => {
     );
   });
 
+  it('still describes the value when a bound is not a date', () => {
+    expect(() => assertPlausibleTimestamp(Number.NaN, { window: { minMs: 0, maxMs: Number.POSITIVE_INFINITY } })).toThrow(
+      'timestamp NaN is outside the plausible window 1970-01-01T00:00:00.000Z .. Infinity',
+    );
+  });
+
   it('does not throw inside the window', () => {
     expect(() => assertPlausibleTimestamp(Date.UTC(2024, 0, 1), { window })).not.toThrow();
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isTemporaryFileName } from './data-file-names.js';
-import { writeFileAtomically } from './write-file-atomically.js';
+import { removeTemporaryFiles, writeFileAtomically } from './write-file-atomically.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'unified-atomic-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,5 +37,16 @@ describe('writeFileAtomically', () => {
     ).rejects.toThrow('disk full');
     expect(readFileSync(path, 'utf8')).toBe('old');
     expect(readdirSync(dir).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
+});
+
+describe('removeTemporaryFiles', () => {
+  it('removes what a killed writer left behind, and nothing else', async () => {
+    const sub = mkdtempSync(join(dir, 'left-'));
+    for (const name of ['.part-0.parquet.tmp-123-ab', '.other.csv.tmp-9', 'part-0.parquet', '_manifest.json', '.lock']) writeFileSync(join(sub, name), 'x');
+    expect(await removeTemporaryFiles(sub, 'part-0.parquet')).toEqual(['.part-0.parquet.tmp-123-ab']);
+    expect(await removeTemporaryFiles(sub)).toEqual(['.other.csv.tmp-9']);
+    expect(readdirSync(sub).sort()).toEqual(['.lock', '_manifest.json', 'part-0.parquet']);
+    expect(await removeTemporaryFiles(join(sub, 'absent'))).toEqual([]);
   });
 });

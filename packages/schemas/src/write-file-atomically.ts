@@ -5,9 +5,9 @@
  * removed and the error re-thrown; the target is untouched.
  */
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { temporaryFileName } from './data-file-names.js';
+import { isTemporaryFileName, temporaryFileName } from './data-file-names.js';
 
 /**
  * Runs `write(tempPath)` — which must create the file, and should fsync it — then renames it to `path`.
@@ -28,14 +28,37 @@ export async function writeFileAtomically<T>(path: string, write: (tempPath: str
   }
 }
 
-// Makes a rename durable on POSIX file systems. Windows cannot open a directory for syncing; its renames are
-// journaled by NTFS, so there is nothing to do there.
+// Makes a rename durable on POSIX file systems. Best effort: the file itself is complete and in place by
+// now, and some file systems refuse to sync a directory (EINVAL, EISDIR; Windows cannot open one at all),
+// so a failure here must not report the committed file as failed.
 async function syncDirectory(dir: string): Promise<void> {
   if (process.platform === 'win32') return;
-  const handle = await open(dir, 'r');
   try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // The rename stands; only its durability across a power loss is not guaranteed.
   }
+}
+
+/**
+ * Removes temporary files (D9) that a killed run left in `dir`, those of `finalName` only when it is given.
+ * Call it only while no other writer can be using `dir`. Returns the names removed.
+ */
+export async function removeTemporaryFiles(dir: string, finalName?: string): Promise<string[]> {
+  const prefix = finalName === undefined ? '.' : `.${finalName}.tmp-`;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const stale = names.filter((name) => name.startsWith(prefix) && isTemporaryFileName(name));
+  await Promise.all(stale.map((name) => rm(join(dir, name), { force: true })));
+  return stale;
 }

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dataFileName, datasetRelativePath, partitionPath, partitionValuesOf } from '../src/index.js';
+import { dataFileName, datasetRelativePath, encodePartitionSegment, parsePartitionSegment, partitionPath, partitionValuesOf } from '../src/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'unified-hive-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -32,12 +32,18 @@ describe('partition layout read by DuckDB with hive_partitioning', () => {
     );
   });
 
-  it('decodes percent-encoded values the same way we encode them', async () => {
-    const values = { exchange: 'binance', symbol: 'BTC-USD.X', year: 2024, month: 1, day: 1 } as const;
-    const dir = join(root, 'odd', partitionPath('futures', values));
-    mkdirSync(dir, { recursive: true });
-    await queryDuckDb(`COPY (SELECT 1 AS v) TO ${sqlString(join(dir, dataFileName(0)))} (FORMAT parquet)`);
-    const rows = await queryDuckDb(`SELECT symbol FROM read_parquet(${sqlString(join(root, 'odd', '**', '*.parquet'))}, hive_partitioning = true)`);
-    expect(rows).toEqual([{ symbol: 'BTC-USD.X' }]);
+  it('agrees with DuckDB on encoded values and on symbols in other scripts', async () => {
+    // Values our identifiers never contain, percent-encoded by us, must decode in DuckDB to the same string.
+    const odd = 'A B/C=D%E\'F(G)';
+    const segments = [encodePartitionSegment('symbol', odd), encodePartitionSegment('symbol', '币安人生USDT')];
+    for (const segment of segments) {
+      const dir = join(root, 'odd', segment);
+      mkdirSync(dir, { recursive: true });
+      await queryDuckDb(`COPY (SELECT 1 AS v) TO ${sqlString(join(dir, dataFileName(0)))} (FORMAT parquet)`);
+    }
+    expect(segments[0]).toBe('symbol=A%20B%2FC%3DD%25E%27F%28G%29');
+    const rows = await queryDuckDb(`SELECT symbol FROM read_parquet(${sqlString(join(root, 'odd', '**', '*.parquet'))}, hive_partitioning = true) ORDER BY symbol`);
+    expect(rows).toEqual([{ symbol: odd }, { symbol: '币安人生USDT' }]);
+    expect(segments.map((segment) => parsePartitionSegment(segment).value)).toEqual([odd, '币安人生USDT']);
   });
 });

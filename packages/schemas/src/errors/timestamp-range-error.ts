@@ -23,9 +23,15 @@ export interface TimestampRangeErrorOptions extends TimestampLocation {
   readonly maxMs: number;
 }
 
-function describeMs(ms: number): string {
+// ISO text of a millisecond time, or null when it is not a representable date (NaN, ±Infinity, > year 275760).
+function isoOf(ms: number): string | null {
   const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? String(ms) : `${ms} (${date.toISOString()})`;
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+function describeMs(ms: number): string {
+  const iso = isoOf(ms);
+  return iso === null ? String(ms) : `${ms} (${iso})`;
 }
 
 /** A timestamp is outside the plausible window of D5: usually a unit bug. Code `TIMESTAMP_OUT_OF_RANGE`. */
@@ -46,7 +52,7 @@ export class TimestampRangeError extends UnifiedError {
       code: 'TIMESTAMP_OUT_OF_RANGE',
       message:
         `${prefix}${columnText} ${describeMs(timestampMs)} is outside the plausible window ` +
-        `${new Date(minMs).toISOString()} .. ${new Date(maxMs).toISOString()}; check the timestamp unit`,
+        `${isoOf(minMs) ?? String(minMs)} .. ${isoOf(maxMs) ?? String(maxMs)}; check the timestamp unit`,
     });
     this.name = 'TimestampRangeError';
     this.timestampMs = timestampMs;
