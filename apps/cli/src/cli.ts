@@ -5,11 +5,14 @@ import { UnifiedError } from '@unified/core';
 import { runCli } from './run-cli.js';
 
 const controller = new AbortController();
-let interrupts = 0;
+// Exit codes of a run stopped by a signal: 128 + its number, as shells report it (SIGINT 130, SIGTERM 143).
+const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
+let received: NodeJS.Signals | undefined;
 const interrupt = (signal: NodeJS.Signals): void => {
-  interrupts++;
-  // A second Ctrl-C does not wait for the current file to be abandoned cleanly.
-  if (interrupts > 1) process.exit(130);
+  // A second signal does not wait for the current file to be abandoned cleanly; the next run removes the
+  // temporary file it leaves.
+  if (received !== undefined) process.exit(SIGNAL_EXIT_CODES[signal] ?? 130);
+  received = signal;
   controller.abort(new UnifiedError({ code: 'ABORTED', message: `interrupted by ${signal}` }));
 };
 process.on('SIGINT', interrupt);
@@ -20,8 +23,5 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-process.exitCode = await runCli(
-  process.argv.slice(2),
-  { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() },
-  controller.signal,
-);
+const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }, controller.signal);
+process.exitCode = code === 130 && received !== undefined ? (SIGNAL_EXIT_CODES[received] ?? code) : code;

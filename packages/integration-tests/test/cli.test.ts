@@ -42,8 +42,11 @@ describe('the unified executable', () => {
     expect(result.stderr).toMatch(/^error: option '--days <n>' argument '-1' is invalid/u);
   });
 
-  it('stops on SIGINT with exit code 130, keeping only complete files', async () => {
-    const out = join(cwd, 'interrupted');
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('stops on %s with exit code %i, keeping only complete files', async (signal, exitCode) => {
+    const out = join(cwd, `interrupted-${signal}`);
     const child: ChildProcess = spawn(process.execPath, [cliPath, 'demo', '--out', out, '--days', '10', '--aggtrades-rows', '5000000', '--formats', 'parquet'], { cwd });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -52,8 +55,8 @@ describe('the unified executable', () => {
     const klines = join(out, 'klines_binance_BTCUSDT_1m_consolidated.parquet');
     for (let i = 0; i < 600 && !existsSync(klines); i++) await new Promise((r) => setTimeout(r, 25));
     expect(existsSync(klines)).toBe(true);
-    child.kill('SIGINT');
-    expect(await exited).toBe(130);
+    child.kill(signal);
+    expect(await exited).toBe(exitCode);
     expect(stderr).toBe('interrupted\n');
     expect(readdirSync(out)).toEqual(['klines_binance_BTCUSDT_1m_consolidated.parquet']);
     const [row] = await queryDuckDb(`SELECT count(*) AS n FROM read_parquet(${sqlString(klines)})`);

@@ -33,13 +33,14 @@ const examples: Example[] = workspacePackages()
 
 // `statement; // throws …` becomes a block that expects the statement to throw a UnifiedError.
 function expectThrows(source: string): string {
-  return source
+  const checker = source.includes('// throws') ? "import { UnifiedError as ExpectedError } from '@unified/schemas';\n" : '';
+  return checker + source
     .split('\n')
     .map((line) => {
       const match = /^(\s*)(.+?;)\s*\/\/ throws\b(.*)$/u.exec(line);
       if (match === null) return line;
       const [, indent = '', statement = ''] = match;
-      return `${indent}await (async () => { try { ${statement} } catch (error) { if ((error as { code?: unknown }).code === undefined) throw error; return; } throw new Error('expected a throw: ${statement.replaceAll("'", "\\'")}'); })();`;
+      return `${indent}await (async () => { try { ${statement} } catch (error) { if (!ExpectedError.isInstance(error)) throw error; return; } throw new Error('expected a throw: ${statement.replaceAll("'", "\\'")}'); })();`;
     })
     .join('\n');
 }

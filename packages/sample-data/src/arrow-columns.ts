@@ -32,10 +32,8 @@ export function constantStringData(value: string, length: number): arrow.Data<ar
 }
 
 /** A record batch from named column data, all of the same length, fields non-nullable. */
-export function recordBatch(columns: Readonly<Record<string, arrow.Data>>, metadata?: ReadonlyMap<string, ReadonlyMap<string, string>>): arrow.RecordBatch {
-  const fields = Object.entries(columns).map(
-    ([name, data]) => new arrow.Field(name, data.type, false, metadata?.get(name) === undefined ? undefined : new Map(metadata.get(name))),
-  );
+export function recordBatch(columns: Readonly<Record<string, arrow.Data>>): arrow.RecordBatch {
+  const fields = Object.entries(columns).map(([name, data]) => new arrow.Field(name, data.type, false));
   const length = Object.values(columns)[0]?.length ?? 0;
   const schema = new arrow.Schema(fields);
   return new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(fields), length, nullCount: 0, children: Object.values(columns) }));

@@ -13,7 +13,7 @@ import { boolData, float64Data, int64Data, recordBatch } from './arrow-columns.j
 import { type GeneratorOptions, PRICE_DECIMALS, QUANTITY_DECIMALS, RANDOM_STREAMS, fromTicks } from './generator-options.js';
 import { createRandom } from './random.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
-import { CSV_FRACTION_DIGITS_KEY, timestampColumn } from './timestamp-encoding.js';
+import { timestampColumn } from './timestamp-encoding.js';
 
 /** Options of {@link generateAggtradeBatches}. */
 export interface AggtradeGeneratorOptions extends GeneratorOptions {
@@ -45,7 +45,6 @@ export function rowsOfDay(rows: number, days: number, index: number): number {
 /** Yields trades day by day with the day each batch belongs to (a batch never spans two days). */
 export async function* generateAggtradeDayBatches(options: AggtradeGeneratorOptions): AsyncGenerator<DayBatch> {
   const random = createRandom(options.seed, RANDOM_STREAMS.aggtrades);
-  const metadata = new Map([['timestamp', new Map([[CSV_FRACTION_DIGITS_KEY, '6']])]]);
   let price = Math.round(options.startPrice * TICKS);
   let aggId = options.firstTradeId ?? 3_000_000_000;
   let lastTradeId = aggId * 3 - 1;
@@ -89,7 +88,8 @@ export async function* generateAggtradeDayBatches(options: AggtradeGeneratorOpti
       const makers = new Uint8Array(n);
       let row = 0;
       for (let burst = 0; burst < burstSizes.length; burst++) {
-        const t = sliceStart + Math.floor((cumulative[burst]! / total) * sliceSpan);
+        // Strictly inside the slice: a trade must never land on the next day's first microsecond.
+        const t = sliceStart + Math.min(sliceSpan - 1, Math.floor((cumulative[burst]! / total) * sliceSpan));
         if (random.next() > 0.6) buyerMaker = !buyerMaker;
         price = Math.max(1, price + Math.round(random.normal() * sigmaTicks));
         // A taker buy (buyer is not the maker) lifts asks upward; a taker sell hits bids downward.
@@ -121,7 +121,6 @@ export async function* generateAggtradeDayBatches(options: AggtradeGeneratorOpti
             timestamp: timestampColumn(timeUs, options.timestamps),
             is_buyer_maker: boolData(makers),
           },
-          metadata,
         ),
       };
     }

@@ -9,7 +9,7 @@ import { constantStringData, float64Data, recordBatch } from './arrow-columns.js
 import { type GeneratorOptions, RANDOM_STREAMS, roundTo } from './generator-options.js';
 import { createRandom } from './random.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
-import { CSV_FRACTION_DIGITS_KEY, timestampColumn } from './timestamp-encoding.js';
+import { timestampColumn } from './timestamp-encoding.js';
 
 /** Options of {@link generateFundingBatches}. */
 export interface FundingGeneratorOptions extends GeneratorOptions {
@@ -31,7 +31,6 @@ export function fundingRowCount(options: Pick<FundingGeneratorOptions, 'days'>):
 export async function* generateFundingBatches(options: FundingGeneratorOptions): AsyncGenerator<arrow.RecordBatch> {
   const random = createRandom(options.seed, RANDOM_STREAMS.futures);
   const total = fundingRowCount(options);
-  const metadata = new Map([['fundingTime', new Map([[CSV_FRACTION_DIGITS_KEY, '3']])]]);
   let markPrice = options.startPrice;
   for (let done = 0; done < total; ) {
     await yieldToEventLoop();
@@ -56,7 +55,6 @@ export async function* generateFundingBatches(options: FundingGeneratorOptions):
         fundingRate: float64Data(rates),
         markPrice: float64Data(marks),
       },
-      metadata,
     );
   }
 }

@@ -9,7 +9,7 @@ import { float64Data, int64Data, recordBatch } from './arrow-columns.js';
 import { type GeneratorOptions, PRICE_DECIMALS, QUANTITY_DECIMALS, RANDOM_STREAMS, fromTicks, roundTo } from './generator-options.js';
 import { createRandom } from './random.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
-import { CSV_FRACTION_DIGITS_KEY, timestampColumn } from './timestamp-encoding.js';
+import { timestampColumn } from './timestamp-encoding.js';
 
 /** Options of {@link generateKlineBatches}. */
 export interface KlineGeneratorOptions extends GeneratorOptions {
@@ -37,11 +37,8 @@ export async function* generateKlineBatches(options: KlineGeneratorOptions): Asy
   // Per-candle volatility of about 0.07 % a minute, scaled with the square root of the interval.
   const relativeSigma = 0.0007 * Math.sqrt(minutes);
   const medianVolumeLots = Math.max(1, 10 * LOTS * minutes);
-  const metadata = new Map([
-    ['timestamp', new Map([[CSV_FRACTION_DIGITS_KEY, '0']])],
-    ['close_time', new Map([[CSV_FRACTION_DIGITS_KEY, '3']])],
-  ]);
   let price = Math.round(options.startPrice * TICKS);
+  const closeStepUs = options.timestamps === 'us' ? 1 : 1000;
 
   for (let done = 0; done < total; ) {
     await yieldToEventLoop();
@@ -56,7 +53,8 @@ export async function* generateKlineBatches(options: KlineGeneratorOptions): Asy
     for (let i = 0; i < n; i++) {
       const openTime = options.startMs + (done + i) * intervalMs;
       openUs[i] = openTime * 1000;
-      closeUs[i] = (openTime + intervalMs - 1) * 1000;
+      // Binance closes a candle one unit before the next opens: ...59.999 in ms files, ...59.999999 in µs files.
+      closeUs[i] = (openTime + intervalMs) * 1000 - closeStepUs;
       const sigma = Math.max(1, price * relativeSigma) / 2;
       const o = price;
       let p = o;
@@ -98,7 +96,6 @@ export async function* generateKlineBatches(options: KlineGeneratorOptions): Asy
         taker_buy_base_asset_volume: float64Data(takerBase),
         taker_buy_quote_asset_volume: float64Data(takerQuote),
       },
-      metadata,
     );
   }
 }

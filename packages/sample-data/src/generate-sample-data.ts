@@ -9,18 +9,20 @@
  */
 import type * as arrow from 'apache-arrow';
 import { mkdir } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import {
   type DataKind,
+  MS_PER_DAY,
   type SourceFileFormat,
   UnifiedError,
   consolidatedFileName,
   dateOfDayNumber,
   perDayAggtradesDir,
   perDayAggtradesFileName,
+  removeTemporaryFiles,
   toUnifiedError,
 } from '@unified/schemas';
-import { generateAggtradeBatches, generateAggtradeDayBatches } from './generate-aggtrades.js';
+import { generateAggtradeBatches, generateAggtradeDayBatches, rowsOfDay } from './generate-aggtrades.js';
 import { fundingRowCount, generateFundingBatches } from './generate-funding.js';
 import { generateKlineBatches, klineRowCount } from './generate-klines.js';
 import type { GeneratorOptions } from './generator-options.js';
@@ -145,6 +147,8 @@ export async function generateSampleData(options: SampleDataOptions): Promise<Sa
     batches: AsyncIterable<arrow.RecordBatch>,
     totalRows: number,
   ): Promise<void> => {
+    // Temporary files of this file left by a killed run (D9) go first.
+    await removeTemporaryFiles(dirname(path), basename(path));
     const seen: Observed = { rows: 0, first: null, last: null };
     const observed = observe(batches, plan.timeColumn, seen, () =>
       resolved.onProgress?.({ kind: plan.kind, path, rowsWritten: seen.rows, totalRows }),
@@ -206,6 +210,7 @@ async function writePerDayAggtrades(options: ResolvedSampleDataOptions, outDir: 
       }
     };
     const fileName = perDayAggtradesFileName(options.exchange, options.symbol, dateOfDayNumber(dayNumber));
-    await write(plan, 'parquet', join(dir, fileName), dayBatches(), plan.totalRows);
+    const dayRows = rowsOfDay(options.aggtradesRows, options.days, dayNumber - options.startMs / MS_PER_DAY);
+    await write(plan, 'parquet', join(dir, fileName), dayBatches(), dayRows);
   }
 }

@@ -48,7 +48,7 @@ export interface SampleDataOptions {
   readonly rowGroupSize?: number;
   /** Price at the start. @default 42_000 */
   readonly startPrice?: number;
-  /** Seed: the same options and seed always give the same bytes. @default 1 */
+  /** Seed, 0 to 2^32 - 1: the same options and seed always give the same bytes. @default 1 */
   readonly seed?: number;
   /** Stops generation; files already completed stay, the one in progress is removed. */
   readonly signal?: AbortSignal;
@@ -101,9 +101,18 @@ function oneOf<T extends string>(option: string, value: T, allowed: readonly T[]
   return value;
 }
 
+// Dates are UTC: `YYYY-MM-DD`, or an ISO date-time with an explicit `Z` or offset. A date-time without one
+// would be read in the machine's time zone, and the same options would give different data elsewhere.
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/u;
+const DATE_TIME_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/u;
+
 function startOfDay(option: string, start: string | number | Date): number {
-  const ms = start instanceof Date ? start.getTime() : typeof start === 'number' ? start : /^\d{4}-\d{2}-\d{2}$/u.test(start) ? Date.parse(`${start}T00:00:00Z`) : Date.parse(start);
-  if (!Number.isFinite(ms)) invalid(option, start, 'a date such as 2024-01-01');
+  let ms = Number.NaN;
+  if (start instanceof Date) ms = start.getTime();
+  else if (typeof start === 'number') ms = start;
+  else if (DATE_ONLY.test(start)) ms = Date.parse(`${start}T00:00:00Z`);
+  else if (DATE_TIME_WITH_ZONE.test(start)) ms = Date.parse(start);
+  if (!Number.isFinite(ms)) invalid(option, start, 'a UTC date such as 2024-01-01 (or an ISO time with Z or an offset)');
   return Math.floor(ms / MS_PER_DAY) * MS_PER_DAY;
 }
 
@@ -122,13 +131,16 @@ export function resolveSampleDataOptions(options: SampleDataOptions): ResolvedSa
     invalid('start', options.start, `a range inside ${new Date(window.minMs).toISOString().slice(0, 10)} .. today (the data would end ${new Date(lastMs).toISOString()})`);
   }
   const kinds = options.kinds ?? DATA_KINDS;
+  if (kinds.length === 0) invalid('kinds', kinds, `one or more of ${DATA_KINDS.join(', ')}`);
   for (const kind of kinds) oneOf('kinds', kind, DATA_KINDS);
   const formats = options.formats ?? ['parquet', 'csv'];
+  if (formats.length === 0) invalid('formats', formats, 'one or more of parquet, csv');
   for (const format of formats) oneOf<SourceFileFormat>('formats', format, ['parquet', 'csv']);
   const startPrice = options.startPrice ?? 42_000;
   if (!Number.isFinite(startPrice) || startPrice < 0.01 || startPrice > 1e9) invalid('startPrice', startPrice, 'a price from 0.01 to 1e9');
   const seed = options.seed ?? 1;
-  if (!Number.isSafeInteger(seed)) invalid('seed', seed, 'an integer');
+  // The generator's state is 32-bit: larger seeds would silently repeat smaller ones.
+  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffff_ffff) invalid('seed', seed, 'an integer from 0 to 4294967295');
   return {
     outDir: options.outDir,
     exchange: normalizeExchange(options.exchange ?? 'binance'),

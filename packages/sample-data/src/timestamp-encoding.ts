@@ -28,6 +28,3 @@ export function storedTimeToMs(value: bigint, encoding: SampleTimestampEncoding)
   const quotient = value / divisor;
   return Number(value < 0n && quotient * divisor !== value ? quotient - 1n : quotient);
 }
-
-/** Field metadata key: digits of fractional seconds a CSV writer prints for a datetime column. */
-export const CSV_FRACTION_DIGITS_KEY = 'unified.csv.fraction_digits';

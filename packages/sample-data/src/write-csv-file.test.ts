@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeCsvFile } from './write-csv-file.js';
+import { formatPandasUtc, writeCsvFile } from './write-csv-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'unified-csv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,6 +25,15 @@ describe('writeCsvFile', () => {
     const text = readFileSync(path, 'utf8');
     expect(text).toBe('id,price,maker,note\n1,42000.0,True,"a,b"\n9007199254740993,8.4e-07,,"say ""hi"""\n');
     expect(result).toEqual({ rows: 2, bytes: Buffer.byteLength(text) });
+  });
+
+  it('prints tz-aware datetimes as pandas does, value by value', () => {
+    const ns = (iso: string, extra = 0n): bigint => BigInt(Date.parse(iso)) * 1_000_000n + extra;
+    expect(formatPandasUtc(ns('2024-01-01T00:00:00Z'))).toBe('2024-01-01 00:00:00+00:00');
+    expect(formatPandasUtc(ns('2024-01-01T00:00:59.999Z'))).toBe('2024-01-01 00:00:59.999000+00:00');
+    expect(formatPandasUtc(ns('2026-01-01T00:00:00.039Z', 409_000n))).toBe('2026-01-01 00:00:00.039409+00:00');
+    expect(formatPandasUtc(ns('2024-01-01T00:00:00Z', 1n))).toBe('2024-01-01 00:00:00.000000001+00:00');
+    expect(formatPandasUtc(ns('1969-12-31T23:59:59.999Z'))).toBe('1969-12-31 23:59:59.999000+00:00');
   });
 
   it('leaves nothing behind when the source fails midway', async () => {

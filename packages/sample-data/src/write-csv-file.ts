@@ -1,13 +1,12 @@
 /**
  * Writes Arrow record batches as CSV the way pandas' `to_csv(index=False)` does: a header, floats in Python
- * repr (`42000.0`, `8.4e-07`), booleans as `True`/`False`, tz-aware datetimes as `2024-01-01 00:00:00+00:00`,
+ * repr (`42000.0`, `8.4e-07`), booleans as `True`/`False`, tz-aware datetimes as pandas prints them (`2024-01-01 00:00:59.999000+00:00`),
  * empty fields for nulls, and RFC 4180 quoting where a value needs it. One batch is formatted at a time.
  */
 import * as arrow from 'apache-arrow';
 import { open } from 'node:fs/promises';
 import { UnifiedError, writeFileAtomically } from '@unified/schemas';
 import { formatPythonFloat } from './python-float.js';
-import { CSV_FRACTION_DIGITS_KEY } from './timestamp-encoding.js';
 import type { WriteFileResult } from './write-parquet-file.js';
 
 /** Options of {@link writeCsvFile}. */
@@ -22,12 +21,20 @@ function quote(text: string): string {
   return /[",\r\n]/u.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-function formatDatetimeNs(ns: bigint, fractionDigits: number): string {
-  const ms = ns / 1_000_000n - (ns % 1_000_000n < 0n ? 1n : 0n);
-  const iso = new Date(Number(ms)).toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
-  const subMs = ((ns % 1_000_000n) + 1_000_000n) % 1_000_000n;
-  const fraction = `${iso.slice(20, 23)}${subMs.toString().padStart(6, '0')}`.slice(0, fractionDigits);
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${fractionDigits > 0 ? `.${fraction}` : ''}+00:00`;
+/**
+ * A UTC nanosecond timestamp as pandas writes a tz-aware value (`str(Timestamp)`): no fraction when it is
+ * zero, microseconds when that is enough, nanoseconds otherwise — `2024-01-01 00:00:00+00:00`,
+ * `2024-01-01 00:00:59.999000+00:00`, `2024-01-01 00:00:00.000000001+00:00`.
+ */
+export function formatPandasUtc(ns: bigint): string {
+  const fractionNs = ((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n;
+  const seconds = (ns - fractionNs) / 1_000_000_000n;
+  const iso = new Date(Number(seconds) * 1000).toISOString(); // YYYY-MM-DDTHH:MM:SS.000Z
+  let fraction = '';
+  if (fractionNs !== 0n) {
+    fraction = fractionNs % 1000n === 0n ? `.${(fractionNs / 1000n).toString().padStart(6, '0')}` : `.${fractionNs.toString().padStart(9, '0')}`;
+  }
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${fraction}+00:00`;
 }
 
 function formatterFor(field: arrow.Field, data: arrow.Data): Formatter {
@@ -38,9 +45,8 @@ function formatterFor(field: arrow.Field, data: arrow.Data): Formatter {
     if (field.type.unit !== arrow.TimeUnit.NANOSECOND) {
       throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `CSV writer: column "${field.name}": only nanosecond datetimes are supported` });
     }
-    const digits = Number(field.metadata.get(CSV_FRACTION_DIGITS_KEY) ?? '6');
     const values = data.values as BigInt64Array;
-    return withNulls((i) => formatDatetimeNs(values[i]!, digits));
+    return withNulls((i) => formatPandasUtc(values[i]!));
   }
   if (arrow.DataType.isInt(field.type) || arrow.DataType.isFloat(field.type)) {
     const values = data.values as ArrayLike<number | bigint>;
@@ -72,6 +78,7 @@ export async function writeCsvFile(path: string, batches: AsyncIterable<arrow.Re
         bytes += (await handle.write(text)).bytesWritten;
         rows += batch.numRows;
       }
+      if (header === null) throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `${path}: no record batches to write (a CSV file needs at least a header)` });
       await handle.sync();
     } finally {
       await handle.close();

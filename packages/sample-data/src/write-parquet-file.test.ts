@@ -40,6 +40,22 @@ describe('writeParquetFile', () => {
     expect(readdirSync(dir).filter((name) => name.startsWith('.'))).toEqual([]);
   });
 
+  it('refuses batches whose schema differs from the first, naming both, and commits nothing', async () => {
+    async function* mixed(): AsyncGenerator<arrow.RecordBatch> {
+      yield batch(0, 10);
+      yield arrow.tableFromArrays({ id: new BigInt64Array([1n]), other: new Float64Array([1]) }).batches[0]!;
+    }
+    const path = join(dir, 'mixed.parquet');
+    await expect(writeParquetFile(path, mixed())).rejects.toThrow(
+      `${path}: batch 1 has schema [id: Int64, other: Float64], but the file has [id: Int64, price: Float64]`,
+    );
+    expect(readdirSync(dir).filter((name) => name.includes('mixed'))).toEqual([]);
+  });
+
+  it('refuses an empty input with a clear message', async () => {
+    await expect(writeParquetFile(join(dir, 'empty.parquet'), batches(0, 1))).rejects.toThrow(/no record batches to write/u);
+  });
+
   it('honours an abort signal', async () => {
     const controller = new AbortController();
     controller.abort();

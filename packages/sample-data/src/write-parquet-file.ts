@@ -4,8 +4,8 @@
  * peak RSS about 180 MB either way, provided each batch's WebAssembly table is freed and the output chunks
  * are written with `FileHandle.write` (piping into `Writable.toWeb(fs stream)` kept every chunk alive).
  */
-import type * as arrow from 'apache-arrow';
-import { tableToIPC, Table as ArrowTable } from 'apache-arrow';
+import * as arrow from 'apache-arrow';
+import { openAsBlob } from 'node:fs';
 import { open } from 'node:fs/promises';
 import * as parquetWasm from 'parquet-wasm';
 import { UnifiedError, writeFileAtomically } from '@unified/schemas';
@@ -41,9 +41,30 @@ const CODECS: Readonly<Record<SampleCompression, parquetWasm.Compression>> = {
   none: parquetWasm.Compression.UNCOMPRESSED,
 };
 
+function describeSchema(schema: arrow.Schema): string {
+  return `[${schema.fields.map((f) => `${f.name}: ${String(f.type)}${f.nullable ? '?' : ''}`).join(', ')}]`;
+}
+
+function sameSchema(a: arrow.Schema, b: arrow.Schema): boolean {
+  return a.fields.length === b.fields.length && a.fields.every((f, i) => {
+    const g = b.fields[i];
+    return g !== undefined && f.name === g.name && f.nullable === g.nullable && arrow.util.compareTypes(f.type as arrow.DataType, g.type as arrow.DataType);
+  });
+}
+
+async function footerRowCount(path: string): Promise<number> {
+  const file = await parquetWasm.ParquetFile.fromFile(await openAsBlob(path));
+  try {
+    return file.metadata().fileMetadata().numRows();
+  } finally {
+    file.free();
+  }
+}
+
 /**
  * Writes `batches` to a Parquet file at `path`, atomically (temporary file, then rename): on error or abort,
- * `path` is untouched.
+ * `path` is untouched. Every batch must have the schema of the first, and the file's footer is checked to
+ * hold exactly the rows written before it is committed.
  */
 export async function writeParquetFile(
   path: string,
@@ -53,6 +74,8 @@ export async function writeParquetFile(
   return writeFileAtomically(path, async (tempPath) => {
     const iterator = batches[Symbol.asyncIterator]();
     let rows = 0;
+    let batchCount = 0;
+    let schema: arrow.Schema | undefined;
     // parquet-wasm ends its output normally when the input stream errors, which would commit a truncated but
     // valid-looking file. So the input's fate is tracked here and checked after the output is drained.
     const inputState: { failure?: { error: unknown }; finished: boolean } = { finished: false };
@@ -63,12 +86,21 @@ export async function writeParquetFile(
             signal?.throwIfAborted();
             const next = await iterator.next();
             if (next.done === true) {
+              if (batchCount === 0) throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `${path}: no record batches to write (a Parquet file needs at least a schema)` });
               inputState.finished = true;
               controller.close();
               return;
             }
+            schema ??= next.value.schema;
+            if (!sameSchema(schema, next.value.schema)) {
+              throw new UnifiedError({
+                code: 'INVALID_ARGUMENT',
+                message: `${path}: batch ${batchCount} has schema ${describeSchema(next.value.schema)}, but the file has ${describeSchema(schema)}`,
+              });
+            }
+            batchCount++;
             rows += next.value.numRows;
-            const wasmTable = parquetWasm.Table.fromIPCStream(tableToIPC(new ArrowTable(next.value), 'stream'));
+            const wasmTable = parquetWasm.Table.fromIPCStream(arrow.tableToIPC(new arrow.Table(next.value), 'stream'));
             try {
               for (const batch of wasmTable.recordBatches()) controller.enqueue(batch);
             } finally {
@@ -95,11 +127,16 @@ export async function writeParquetFile(
       try {
         const output = (await parquetWasm.transformParquetStream(input, properties)) as ReadableStream<Uint8Array>;
         const reader = output.getReader();
-        for (;;) {
-          const chunk = await reader.read();
-          if (chunk.done) break;
-          await handle.write(chunk.value);
-          bytes += chunk.value.byteLength;
+        try {
+          for (;;) {
+            const chunk = await reader.read();
+            if (chunk.done) break;
+            await handle.write(chunk.value);
+            bytes += chunk.value.byteLength;
+          }
+        } catch (error) {
+          await reader.cancel().catch(() => undefined);
+          throw error;
         }
       } catch (error) {
         // A failing input surfaces here as parquet-wasm's own error ("Dyn casting error"); report the cause.
@@ -112,6 +149,11 @@ export async function writeParquetFile(
       await handle.close();
       // Release the source (its files, its generator) when the writer failed before reading it to the end.
       if (!inputState.finished) await iterator.return?.();
+    }
+    // The footer must account for every row that went in: never commit a file that silently lost rows.
+    const written = await footerRowCount(tempPath);
+    if (written !== rows) {
+      throw new UnifiedError({ code: 'WRITE_FAILED', message: `${path}: the Parquet footer holds ${written} rows, but ${rows} were written` });
     }
     return { rows, bytes };
   });

@@ -154,23 +154,40 @@ describe('timestamp encodings', () => {
       );
       expect(diff.d).toBe(0n);
     }
-    const csvLines = readFileSync(dt.files[3]!.path, 'utf8').split('\n');
-    expect(csvLines[1]).toMatch(/,2024-01-01 00:\d\d:\d\d\.\d{6}\+00:00,(True|False)$/u);
+    // As pandas prints tz-aware values: no fraction when it is zero, else microseconds.
+    const tradeTimes = readFileSync(dt.files[3]!.path, 'utf8').trim().split('\n').slice(1).map((line) => line.split(',')[5]!);
+    for (const time of tradeTimes) expect(time).toMatch(/^2024-01-01 \d\d:\d\d:\d\d(\.\d{6})?\+00:00$/u);
+    expect(tradeTimes.some((time) => time.includes('.'))).toBe(true);
     const klineCsv = readFileSync(dt.files[1]!.path, 'utf8').split('\n');
-    expect(klineCsv[1]).toMatch(/^2024-01-01 00:00:00\+00:00,.*,2024-01-01 00:00:59\.999\+00:00,/u);
+    expect(klineCsv[1]).toMatch(/^2024-01-01 00:00:00\+00:00,.*,2024-01-01 00:00:59\.999000\+00:00,/u);
     const fromCsv = await one(`SELECT count(*) FILTER (WHERE typeof(timestamp) = 'TIMESTAMP WITH TIME ZONE') AS n, count(*) AS total FROM read_csv(${q(dt.files[3]!.path)})`);
     expect(fromCsv.n).toBe(fromCsv.total);
   });
 
   it('writes 16-digit microseconds when asked, as Binance spot archives do since 2025', async () => {
-    const us = await generateSampleData({ outDir: join(root, 'us'), start: '2025-01-02', days: 1, aggtradesRows: 1_000, kinds: ['aggtrades'], formats: ['csv'], timestamps: 'us' });
-    const line = readFileSync(us.files[0]!.path, 'utf8').split('\n')[1]!;
-    expect(line.split(',')[5]).toMatch(/^1735776\d{9}$/u);
-    expect(us.files[0]!.firstTimestampMs).toBeGreaterThanOrEqual(Date.UTC(2025, 0, 2));
+    const us = await generateSampleData({ outDir: join(root, 'us'), start: '2025-01-02', days: 1, aggtradesRows: 1_000, kinds: ['klines', 'aggtrades'], formats: ['csv'], timestamps: 'us' });
+    const trade = readFileSync(us.files[1]!.path, 'utf8').split('\n')[1]!;
+    expect(trade.split(',')[5]).toMatch(/^1735776\d{9}$/u);
+    expect(us.files[1]!.firstTimestampMs).toBeGreaterThanOrEqual(Date.UTC(2025, 0, 2));
+    // A µs candle closes on the last microsecond before the next one, as in the real spot archives.
+    const [open, , , , , , close] = readFileSync(us.files[0]!.path, 'utf8').split('\n')[1]!.split(',');
+    expect([open, close]).toEqual(['1735776000000000', '1735776059999999']);
   });
 });
 
 describe('options and failures', () => {
+  it('reads start dates as UTC whatever the machine time zone', async () => {
+    const previous = process.env.TZ;
+    process.env.TZ = 'Asia/Tokyo';
+    try {
+      const result = await generateSampleData({ outDir: join(root, 'tokyo'), start: '2024-01-01T09:00+09:00', days: 1, kinds: ['futures'], formats: ['csv'] });
+      expect(result.files[0]!.firstTimestampMs - (result.files[0]!.firstTimestampMs % 86_400_000)).toBe(Date.UTC(2024, 0, 1));
+    } finally {
+      if (previous === undefined) delete process.env.TZ;
+      else process.env.TZ = previous;
+    }
+  });
+
   it('uses the requested codec', async () => {
     const zstd = await generateSampleData({ outDir: join(root, 'zstd'), days: 1, kinds: ['futures'], formats: ['parquet'], compression: 'zstd' });
     const codecs = await queryDuckDb(`SELECT DISTINCT compression FROM parquet_metadata(${q(zstd.files[0]!.path)})`);
@@ -181,7 +198,10 @@ describe('options and failures', () => {
     [{ timeframe: '1w' }, /option timeframe: "1w" is not valid; expected a timeframe of at most 1d/],
     [{ days: 0 }, /option days: 0 is not valid/],
     [{ start: '2999-01-01' }, /option start: "2999-01-01" is not valid/],
-    [{ start: 'yesterday-ish' }, /option start: "yesterday-ish" is not valid; expected a date/],
+    [{ start: 'yesterday-ish' }, /option start: "yesterday-ish" is not valid; expected a UTC date/],
+    [{ start: '2024-01-01T00:00' }, /option start: "2024-01-01T00:00" is not valid; expected a UTC date/],
+    [{ kinds: [] }, /option kinds: \[\] is not valid/],
+    [{ seed: -1 }, /option seed: -1 is not valid/],
     [{ symbol: '../x' }, /invalid symbol "..\/x"/],
     [{ compression: 'lzo' }, /option compression: "lzo" is not valid; expected one of snappy, zstd/],
   ])('refuses %j with a message naming the option', async (options, message) => {
@@ -194,6 +214,31 @@ describe('options and failures', () => {
     const attempt = generateSampleData({ outDir: join(blocker, 'data'), days: 1 });
     await expect(attempt).rejects.toThrow(`cannot create the output directory ${join(blocker, 'data')}`);
     await attempt.catch((error: unknown) => expect((error as { code?: string }).code).toBe('WRITE_FAILED'));
+  });
+
+  it('removes temporary files a killed run left behind', async () => {
+    const outDir = join(root, 'leftovers');
+    const first = await generateSampleData({ outDir, days: 1, kinds: ['futures'], formats: ['csv'] });
+    writeFileSync(join(outDir, `.${first.files[0]!.relativePath}.tmp-999-dead`), 'half a file');
+    await generateSampleData({ outDir, days: 1, kinds: ['futures'], formats: ['csv'] });
+    expect(readdirSync(outDir)).toEqual([first.files[0]!.relativePath]);
+  });
+
+  it('reports per-day progress against the rows of that day', async () => {
+    const totals = new Map<string, number>();
+    await generateSampleData({
+      outDir: join(root, 'progress'),
+      days: 2,
+      aggtradesRows: 301,
+      kinds: ['aggtrades'],
+      formats: ['parquet'],
+      perDayAggtrades: true,
+      onProgress: ({ path, totalRows, rowsWritten }) => {
+        totals.set(path.split('/').pop()!, totalRows);
+        expect(rowsWritten).toBeLessThanOrEqual(totalRows);
+      },
+    });
+    expect([...totals.values()]).toEqual([301, 151, 150]);
   });
 
   it('stops on abort and leaves no partial or temporary file behind', async () => {
