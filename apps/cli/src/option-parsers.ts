@@ -22,3 +22,11 @@ export function listOption<T extends string>(allowed: readonly T[]): (value: str
     return [...new Set(items)] as T[];
   };
 }
+
+/** A non-empty text value (e.g. a path: `--out ''` would otherwise mean the current directory). */
+export function nonEmptyOption(what: string): (value: string) => string {
+  return (value) => {
+    if (value.trim() === '') throw new InvalidArgumentError(`expected ${what}, got an empty value`);
+    return value;
+  };
+}

@@ -45,6 +45,7 @@ describe('unified', () => {
     [['demo', '--symbol', '../x'], 'error: invalid symbol "../x": must not contain \'/\' or \'\\\' (rule: path_separator)\nrun \'unified demo --help\' for usage\n'],
     [['demo', '--exchange', 'binance_spot'], 'error: invalid exchange "binance_spot": must not contain \'_\''],
     [['demo', '--start', '2999-01-01'], 'error: option start: "2999-01-01" is not valid'],
+    [['demo', '--out', ''], "error: option '-o, --out <dir>' argument '' is invalid. expected a directory, got an empty value\n"],
   ])('exits 2 with a one-line reason on %j', async (args, message) => {
     const { code, out, err } = await run(args);
     expect(code).toBe(2);
@@ -73,15 +74,20 @@ describe('unified demo', () => {
     ]);
     expect(out).toMatch(/^Sample data in .*demo-a \(\d+\.\d s\)\n\nfile +rows +size +first \(UTC\) +last \(UTC\)\n/u);
     expect(out).toMatch(/aggtrades_binance_BTCUSDT_consolidated\.parquet +2,000 /u);
-    expect(out).toContain(`duckdb -c "SELECT * FROM 'demo-a/aggtrades_binance_BTCUSDT_consolidated.parquet' LIMIT 5"`);
+    expect(out).toContain(`DuckDB: duckdb -c "SELECT * FROM 'demo-a/aggtrades_binance_BTCUSDT_consolidated.parquet' LIMIT 5"`);
   });
 
   it('prints exactly one JSON document with --json, with ms and ISO times', async () => {
     const { code, out } = await run(['demo', '--out', 'demo-json', '--days', '1', '--aggtrades-rows', '100', '--formats', 'parquet', '--json']);
     expect(code).toBe(0);
     expect(out.trimEnd().split('\n')).toHaveLength(1);
-    const doc = JSON.parse(out) as { totals: { files: number; rows: number }; files: { relativePath: string; rows: number; firstTimestamp: number; firstTimestampIso: string }[] };
+    const doc = JSON.parse(out) as {
+      settings: Record<string, unknown>;
+      totals: { files: number; rows: number };
+      files: { relativePath: string; rows: number; firstTimestamp: number; firstTimestampIso: string }[];
+    };
     expect(doc.totals).toMatchObject({ files: 3, rows: 1440 + 100 + 3 });
+    expect(doc.settings).toMatchObject({ seed: 1, start: '2024-01-01', days: 1, aggtradesRows: 100, timestamps: 'ms', exchange: 'binance', symbol: 'BTCUSDT' });
     expect(doc.files[0]).toMatchObject({ relativePath: 'klines_binance_BTCUSDT_1m_consolidated.parquet', rows: 1440, firstTimestamp: Date.UTC(2024, 0, 1), firstTimestampIso: '2024-01-01T00:00:00.000Z' });
   });
 

@@ -77,6 +77,10 @@ function generatorOptions(options: ResolvedSampleDataOptions): GeneratorOptions 
   };
 }
 
+function fundingEncoding(options: ResolvedSampleDataOptions): ResolvedSampleDataOptions['timestamps'] {
+  return options.timestamps === 'us' ? 'ms' : options.timestamps;
+}
+
 function plans(options: ResolvedSampleDataOptions): KindPlan[] {
   const common = generatorOptions(options);
   const all: Record<DataKind, KindPlan> = {
@@ -96,7 +100,8 @@ function plans(options: ResolvedSampleDataOptions): KindPlan[] {
       kind: 'futures',
       totalRows: fundingRowCount({ days: options.fundingDays }),
       timeColumn: 'fundingTime',
-      batches: () => generateFundingBatches({ ...common, days: options.fundingDays, symbol: options.symbol }),
+      // Funding exists only on futures, whose times Binance keeps in milliseconds.
+      batches: () => generateFundingBatches({ ...common, days: options.fundingDays, symbol: options.symbol, timestamps: fundingEncoding(options) }),
     },
   };
   return options.kinds.map((kind) => all[kind]);
@@ -170,8 +175,8 @@ export async function generateSampleData(options: SampleDataOptions): Promise<Sa
       relativePath: relative(outDir, path).split(sep).join('/'),
       rows: written.rows,
       bytes: written.bytes,
-      firstTimestampMs: storedTimeToMs(seen.first ?? 0n, resolved.timestamps),
-      lastTimestampMs: storedTimeToMs(seen.last ?? 0n, resolved.timestamps),
+      firstTimestampMs: storedTimeToMs(seen.first ?? 0n, plan.kind === 'futures' ? fundingEncoding(resolved) : resolved.timestamps),
+      lastTimestampMs: storedTimeToMs(seen.last ?? 0n, plan.kind === 'futures' ? fundingEncoding(resolved) : resolved.timestamps),
     });
   };
 

@@ -6,6 +6,7 @@ import {
   type Timeframe,
   UnifiedError,
   isPlausibleTimestamp,
+  isValidUtcDate,
   normalizeExchange,
   normalizeSymbol,
   normalizeTimeframe,
@@ -40,7 +41,7 @@ export interface SampleDataOptions {
   readonly formats?: readonly SourceFileFormat[];
   /** Also write one Parquet file per day under `parquet/aggtrades_<exchange>_<symbol>/`. @default false */
   readonly perDayAggtrades?: boolean;
-  /** How times are stored. @default 'ms' (what the Python pipeline wrote) */
+  /** How times are stored. `us` applies to klines and trades (spot archives); funding stays in ms as on Binance. @default 'ms' (what the Python pipeline wrote) */
   readonly timestamps?: SampleTimestampEncoding;
   /** Parquet codec. @default 'snappy' */
   readonly compression?: SampleCompression;
@@ -110,8 +111,11 @@ function startOfDay(option: string, start: string | number | Date): number {
   let ms = Number.NaN;
   if (start instanceof Date) ms = start.getTime();
   else if (typeof start === 'number') ms = start;
-  else if (DATE_ONLY.test(start)) ms = Date.parse(`${start}T00:00:00Z`);
-  else if (DATE_TIME_WITH_ZONE.test(start)) ms = Date.parse(start);
+  else if (DATE_ONLY.test(start) || DATE_TIME_WITH_ZONE.test(start)) {
+    // Date.parse rolls 2024-02-30 over to March; a date that does not exist is refused instead.
+    const [year, month, day] = start.slice(0, 10).split('-').map(Number) as [number, number, number];
+    if (isValidUtcDate({ year, month, day })) ms = Date.parse(DATE_ONLY.test(start) ? `${start}T00:00:00Z` : start);
+  }
   if (!Number.isFinite(ms)) invalid(option, start, 'a UTC date such as 2024-01-01 (or an ISO time with Z or an offset)');
   return Math.floor(ms / MS_PER_DAY) * MS_PER_DAY;
 }
@@ -126,9 +130,18 @@ export function resolveSampleDataOptions(options: SampleDataOptions): ResolvedSa
   const fundingDays = positiveInteger('fundingDays', options.fundingDays ?? days, 36_500);
   const startMs = startOfDay('start', options.start ?? '2024-01-01');
   const window = plausibleTimeWindow();
-  const lastMs = startMs + Math.max(days, klinesDays, fundingDays) * MS_PER_DAY - 1;
-  if (!isPlausibleTimestamp(startMs, window) || lastMs > Date.now()) {
-    invalid('start', options.start, `a range inside ${new Date(window.minMs).toISOString().slice(0, 10)} .. today (the data would end ${new Date(lastMs).toISOString()})`);
+  if (!isPlausibleTimestamp(startMs, window) || startMs >= Date.now()) {
+    invalid('start', options.start, `a date from ${new Date(window.minMs).toISOString().slice(0, 10)} to yesterday`);
+  }
+  const spanDays = Math.max(days, klinesDays, fundingDays);
+  const lastMs = startMs + spanDays * MS_PER_DAY - 1;
+  if (lastMs > Date.now()) {
+    throw new UnifiedError({
+      code: 'INVALID_ARGUMENT',
+      message:
+        `options start and days: ${spanDays} days from ${new Date(startMs).toISOString().slice(0, 10)} would end ` +
+        `${new Date(lastMs).toISOString().slice(0, 10)}, after today; choose an earlier start or fewer days`,
+    });
   }
   const kinds = options.kinds ?? DATA_KINDS;
   if (kinds.length === 0) invalid('kinds', kinds, `one or more of ${DATA_KINDS.join(', ')}`);

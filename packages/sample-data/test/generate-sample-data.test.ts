@@ -165,7 +165,10 @@ describe('timestamp encodings', () => {
   });
 
   it('writes 16-digit microseconds when asked, as Binance spot archives do since 2025', async () => {
-    const us = await generateSampleData({ outDir: join(root, 'us'), start: '2025-01-02', days: 1, aggtradesRows: 1_000, kinds: ['klines', 'aggtrades'], formats: ['csv'], timestamps: 'us' });
+    const us = await generateSampleData({ outDir: join(root, 'us'), start: '2025-01-02', days: 1, aggtradesRows: 1_000, formats: ['csv'], timestamps: 'us' });
+    // Funding is a futures series: Binance keeps it in milliseconds.
+    expect(readFileSync(us.files[2]!.path, 'utf8').split('\n')[1]!.split(',')[1]).toMatch(/^1735776\d{6}$/u);
+    expect(us.files[2]!.firstTimestampMs).toBeGreaterThanOrEqual(Date.UTC(2025, 0, 2));
     const trade = readFileSync(us.files[1]!.path, 'utf8').split('\n')[1]!;
     expect(trade.split(',')[5]).toMatch(/^1735776\d{9}$/u);
     expect(us.files[1]!.firstTimestampMs).toBeGreaterThanOrEqual(Date.UTC(2025, 0, 2));
@@ -197,7 +200,11 @@ describe('options and failures', () => {
   it.each([
     [{ timeframe: '1w' }, /option timeframe: "1w" is not valid; expected a timeframe of at most 1d/],
     [{ days: 0 }, /option days: 0 is not valid/],
-    [{ start: '2999-01-01' }, /option start: "2999-01-01" is not valid/],
+    [{ start: '2999-01-01' }, /option start: "2999-01-01" is not valid; expected a date from 2009-01-01 to yesterday/],
+    [{ start: '2024-02-30' }, /option start: "2024-02-30" is not valid; expected a UTC date/],
+    [{ start: '2023-02-29' }, /option start: "2023-02-29" is not valid/],
+    [{ start: '2024/01/01' }, /option start: "2024\/01\/01" is not valid/],
+    [{ days: 36_000 }, /options start and days: 36000 days from 2024-01-01 would end .*, after today; choose an earlier start or fewer days/],
     [{ start: 'yesterday-ish' }, /option start: "yesterday-ish" is not valid; expected a UTC date/],
     [{ start: '2024-01-01T00:00' }, /option start: "2024-01-01T00:00" is not valid; expected a UTC date/],
     [{ kinds: [] }, /option kinds: \[\] is not valid/],

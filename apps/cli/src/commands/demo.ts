@@ -7,7 +7,7 @@ import { type Command, Option } from 'commander';
 import { SAMPLE_COMPRESSIONS, SAMPLE_TIMESTAMP_ENCODINGS, type SampleDataResult, type SourceFileFormat, generateSampleData } from '@unified/core';
 import { type CliContext, isInteractive } from '../cli-context.js';
 import { formatBytes, formatCount, formatUtc, renderTable } from '../format.js';
-import { integerOption, listOption } from '../option-parsers.js';
+import { integerOption, listOption, nonEmptyOption } from '../option-parsers.js';
 
 interface DemoOptions {
   readonly out: string;
@@ -45,9 +45,12 @@ export function demoResultJson(result: SampleDataResult): unknown {
     lastTimestamp: file.lastTimestampMs,
     lastTimestampIso: new Date(file.lastTimestampMs).toISOString(),
   }));
+  const { outDir: _outDir, ...settings } = result.options;
   return {
     outDir: result.outDir,
     durationMs: Math.round(result.durationMs),
+    // What produced these files: rerunning with the same settings gives the same bytes.
+    settings: { ...settings, start: new Date(settings.startMs).toISOString().slice(0, 10) },
     totals: { files: files.length, rows: files.reduce((sum, f) => sum + f.rows, 0), bytes: files.reduce((sum, f) => sum + f.bytes, 0) },
     files,
   };
@@ -60,7 +63,8 @@ function humanSummary(result: SampleDataResult, out: string): string {
     ['left', 'right', 'right', 'left', 'left'],
   );
   const example = result.files.find((f) => f.kind === 'aggtrades' && f.format === 'parquet') ?? result.files[0];
-  const next = example === undefined ? '' : `\nTry it with DuckDB: duckdb -c "SELECT * FROM '${out}/${example.relativePath}' LIMIT 5"\n`;
+  const next =
+    example === undefined ? '' : `\nOpen it with any Parquet reader, e.g. DuckDB: duckdb -c "SELECT * FROM '${out}/${example.relativePath}' LIMIT 5"\n`;
   return `Sample data in ${result.outDir} (${(result.durationMs / 1000).toFixed(1)} s)\n\n${table}\n${next}`;
 }
 
@@ -72,10 +76,10 @@ export function registerDemoCommand(program: Command, context: CliContext): Comm
     .description(
       "Generate realistic, deterministic sample inputs — 1-minute klines, aggregated trades and funding rates — named and laid out as the Python pipeline's consolidated files, into a data directory.",
     )
-    .option('-o, --out <dir>', 'data directory to write into', 'demo-data')
-    .option('--exchange <id>', 'exchange id in the file names', 'binance')
-    .option('--symbol <symbol>', 'symbol in the file names', 'BTCUSDT')
-    .option('--start <date>', 'first UTC day', '2024-01-01')
+    .option('-o, --out <dir>', 'data directory to write into', nonEmptyOption('a directory'), 'demo-data')
+    .option('--exchange <id>', 'exchange id in the file names (lower-cased)', 'binance')
+    .option('--symbol <symbol>', 'symbol in the file names (upper-cased)', 'BTCUSDT')
+    .option('--start <date>', 'first UTC day, YYYY-MM-DD', '2024-01-01')
     .option('--days <n>', 'days of data', integerOption(1, 36_500), 3)
     .option('--aggtrades-rows <n>', 'aggregate trades in total (the size parameter)', integerOption(1, 10_000_000_000), 300_000)
     .addOption(
@@ -86,7 +90,7 @@ export function registerDemoCommand(program: Command, context: CliContext): Comm
     .addOption(new Option('--timestamps <encoding>', 'how times are stored').choices(SAMPLE_TIMESTAMP_ENCODINGS).default('ms'))
     .addOption(new Option('--compression <codec>', 'Parquet codec').choices(SAMPLE_COMPRESSIONS).default('snappy'))
     .option('--per-day', 'also write one Parquet file per day under parquet/aggtrades_<exchange>_<symbol>/')
-    .option('--seed <n>', 'random seed; the same seed gives the same bytes', integerOption(0, 2 ** 31), 1)
+    .option('--seed <n>', 'random seed; the same seed gives the same bytes', integerOption(0, 0xffff_ffff), 1)
     .option('--json', 'print one JSON document on stdout')
     .option('-q, --quiet', 'print one summary line instead of the table')
     .addHelpText('after', EXAMPLES)
