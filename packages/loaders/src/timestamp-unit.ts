@@ -6,7 +6,7 @@
  *
  * Non-goal: units declared by a Parquet logical type, which the Parquet source reads from the file's schema.
  */
-import { type TimeWindow, TimestampRangeError, type TimestampLocation, plausibleTimeWindow } from '@unified/schemas';
+import { type TimeWindow, TimestampRangeError, type TimestampLocation, floorDiv, plausibleTimeWindow } from '@unified/schemas';
 
 /** Units of integer timestamps since the Unix epoch. */
 export const TIMESTAMP_UNITS = ['s', 'ms', 'us', 'ns'] as const;
@@ -15,11 +15,6 @@ export const TIMESTAMP_UNITS = ['s', 'ms', 'us', 'ns'] as const;
 export type TimestampUnit = (typeof TIMESTAMP_UNITS)[number];
 
 const PER_MS: Readonly<Record<TimestampUnit, bigint>> = { s: 1n, ms: 1n, us: 1000n, ns: 1_000_000n };
-
-function floorDiv(value: bigint, divisor: bigint): bigint {
-  const quotient = value / divisor;
-  return value < 0n && quotient * divisor !== value ? quotient - 1n : quotient;
-}
 
 /** Milliseconds since the epoch (floored) of an integer timestamp in `unit`. */
 export function toEpochMs(value: number | bigint, unit: TimestampUnit): number {

@@ -3,7 +3,7 @@
  * input yields one run per day, so the writer can stream it straight into day partitions; unordered or
  * day-interleaved input yields more runs than days, which tells the writer to spill and sort instead (D7).
  */
-import { MS_PER_DAY } from '@unified/schemas';
+import { MS_PER_DAY, floorDiv } from '@unified/schemas';
 
 /** Rows `start` (inclusive) to `end` (exclusive) all fall on UTC day `dayNumber` (days since 1970-01-01). */
 export interface DayRun {
@@ -14,10 +14,7 @@ export interface DayRun {
 
 const DAY = BigInt(MS_PER_DAY);
 
-function dayOf(ms: bigint): bigint {
-  const quotient = ms / DAY;
-  return ms < 0n && quotient * DAY !== ms ? quotient - 1n : quotient;
-}
+const dayOf = (ms: bigint): bigint => floorDiv(ms, DAY);
 
 /**
  * The maximal runs of same-day rows, in row order. A day boundary costs one division; rows inside a run cost

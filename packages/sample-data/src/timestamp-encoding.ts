@@ -1,4 +1,5 @@
 import type * as arrow from 'apache-arrow';
+import { floorDiv } from '@unified/schemas';
 import { int64Data, timestampNsData } from './arrow-columns.js';
 
 /**
@@ -23,8 +24,5 @@ export function timestampColumn(microseconds: Float64Array, encoding: SampleTime
 
 /** Milliseconds since the epoch of a stored time value. */
 export function storedTimeToMs(value: bigint, encoding: SampleTimestampEncoding): number {
-  const divisor = encoding === 'ms' ? 1n : encoding === 'us' ? 1000n : 1_000_000n;
-  // Floor division (BigInt division truncates toward zero).
-  const quotient = value / divisor;
-  return Number(value < 0n && quotient * divisor !== value ? quotient - 1n : quotient);
+  return Number(floorDiv(value, encoding === 'ms' ? 1n : encoding === 'us' ? 1000n : 1_000_000n));
 }

@@ -84,6 +84,7 @@ export {
 export type { PartitionValues } from './partition-path.js';
 
 // Time
+export { floorDiv } from './floor-div.js';
 export {
   BASE_TIMEFRAME,
   TIMEFRAMES,
