@@ -1,3 +1,34 @@
+// Opening sources
+export { openSource, detectSourceFormat } from './open-source.js';
+export { DEFAULT_BATCH_SIZE } from './source-types.js';
+export type {
+  ColumnAssignment,
+  LoadedSource,
+  SourceDescription,
+  SourceFormat,
+  SourceOptions,
+  SourceSummary,
+} from './source-types.js';
+export { MAX_REPORTED_BAD_ROWS } from './row-issues.js';
+export type { BadRowPolicy } from './row-issues.js';
+export type { TimeEncoding } from './column-conversion.js';
+export { HEADERLESS_LAYOUTS, KIND_FIELDS, mapColumns } from './column-mapping.js';
+export type { ColumnMapping, FieldSpec, MappedField, UnusedColumn } from './column-mapping.js';
+export { MAX_JSON_ARRAY_BYTES } from './json-format.js';
+export { sha256OfFile, verifyChecksumSidecar } from './checksum-sidecar.js';
+export type { ChecksumCheck } from './checksum-sidecar.js';
+export { sourceNameHint } from './source-name-hints.js';
+export type { SourceNameHint } from './source-name-hints.js';
+
+// Text values
+export { buyerMakerOfSide, parseBooleanText, parseDateTimeText, parseDecimalText, parseIntegerText } from './text-values.js';
+
 // Timestamp units
 export { TIMESTAMP_UNITS, detectTimestampUnit, plausibleEpochMs, toEpochMs, toEpochUs } from './timestamp-unit.js';
 export type { TimestampUnit } from './timestamp-unit.js';
+
+// Inspecting and discovering
+export { inspectSource } from './inspect-source.js';
+export type { InspectedTimestampUnit, SourceInspection } from './inspect-source.js';
+export { BLANK_TRAINING_MAX_FILES, discoverSources } from './discover-sources.js';
+export type { DiscoverOptions, PlannedSource, SkippedSource, SourcePlan, SourceRole } from './discover-sources.js';

@@ -1,0 +1,55 @@
+/**
+ * Binance publishes a `.CHECKSUM` file beside every archive: `<sha256>  <file name>` (with or without a final
+ * newline). When it is there, the archive is hashed (streaming) and refused on a mismatch, before a single row is
+ * read: a truncated or corrupted download must never be converted.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { UnifiedError } from '@unified/schemas';
+
+/** Outcome of {@link verifyChecksumSidecar}. */
+export interface ChecksumCheck {
+  /** `verified` when the sidecar matched, `absent` when there is none. */
+  readonly status: 'verified' | 'absent';
+  /** Things worth a warning (the sidecar names another file). */
+  readonly warnings: readonly string[];
+}
+
+/** sha256 of a file, hex, read as a stream. */
+export async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * Verifies `path` against `path + '.CHECKSUM'` when that file exists. Throws `CHECKSUM_MISMATCH` when the
+ * hashes differ and `SOURCE_CORRUPT` when the sidecar is not in the Binance format.
+ */
+export async function verifyChecksumSidecar(path: string): Promise<ChecksumCheck> {
+  const sidecar = `${path}.CHECKSUM`;
+  let text: string;
+  try {
+    text = await readFile(sidecar, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'absent', warnings: [] };
+    throw error;
+  }
+  const match = /^([0-9a-fA-F]{64})\s+\*?(\S.*?)?\s*$/u.exec(text.trim());
+  if (match === null) {
+    throw new UnifiedError({ code: 'SOURCE_CORRUPT', message: `${sidecar}: expected "<sha256>  <file name>", found ${JSON.stringify(text.slice(0, 80))}` });
+  }
+  const expected = match[1]!.toLowerCase();
+  const actual = await sha256OfFile(path);
+  if (actual !== expected) {
+    throw new UnifiedError({
+      code: 'CHECKSUM_MISMATCH',
+      message: `${path}: sha256 ${actual} differs from ${expected} in ${basename(sidecar)}; the download is corrupt or incomplete, fetch it again`,
+    });
+  }
+  const named = match[2];
+  const warnings = named !== undefined && named !== basename(path) ? [`${basename(sidecar)} names "${named}", not "${basename(path)}"`] : [];
+  return { status: 'verified', warnings };
+}

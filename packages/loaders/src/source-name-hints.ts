@@ -1,0 +1,46 @@
+/**
+ * What a file's name says about its content: the Binance archive names (`BTCUSDT-1m-2025-01-02.zip`,
+ * `BTCUSD_PERP-aggTrades-2026-05-08.csv`, `BTCUSDT-fundingRate-2026-04.zip`) and the Python pipeline's
+ * consolidated names (`klines_binance_BTCUSDT_1m_consolidated.parquet`). Names only hint: the content decides,
+ * and a disagreement is reported as a warning.
+ */
+import { type DataKind, type UtcDate, isTimeframe, isValidUtcDate } from '@unified/schemas';
+
+/** What a file name says. */
+export interface SourceNameHint {
+  readonly kind: DataKind;
+  /** Symbol as written in the name. */
+  readonly symbol?: string;
+  /** Kline interval of a klines archive. */
+  readonly timeframe?: string;
+  /** Daily archives cover one day, monthly archives one month. */
+  readonly period?: 'daily' | 'monthly';
+  /** First day the file covers (day 1 for monthly archives). */
+  readonly date?: UtcDate;
+}
+
+const ARCHIVE = /^([A-Za-z0-9_]+)-(aggTrades|fundingRate|[0-9]+[smhdwM])-(\d{4})-(\d{2})(?:-(\d{2}))?\.(?:zip|csv)$/u;
+const CONSOLIDATED = /^(klines|aggtrades|futures)_.+_consolidated\.(?:parquet|csv)$/iu;
+const PER_DAY = /^aggtrades_.+_(\d{4})-(\d{2})-(\d{2})\.(?:parquet|csv)$/iu;
+
+/** The hint of a file's base name, or `undefined` when the name follows no known pattern. */
+export function sourceNameHint(fileName: string): SourceNameHint | undefined {
+  const archive = ARCHIVE.exec(fileName);
+  if (archive !== null) {
+    const [, symbol = '', what = '', y, m, d] = archive;
+    const date = { year: Number(y), month: Number(m), day: d === undefined ? 1 : Number(d) };
+    if (!isValidUtcDate(date)) return undefined;
+    const period = d === undefined ? 'monthly' : 'daily';
+    if (what === 'aggTrades') return { kind: 'aggtrades', symbol, period, date };
+    if (what === 'fundingRate') return { kind: 'futures', symbol, period, date };
+    return isTimeframe(what) ? { kind: 'klines', symbol, timeframe: what, period, date } : undefined;
+  }
+  const perDay = PER_DAY.exec(fileName);
+  if (perDay !== null) {
+    const date = { year: Number(perDay[1]), month: Number(perDay[2]), day: Number(perDay[3]) };
+    return isValidUtcDate(date) ? { kind: 'aggtrades', period: 'daily', date } : undefined;
+  }
+  const consolidated = CONSOLIDATED.exec(fileName);
+  if (consolidated !== null) return { kind: consolidated[1]!.toLowerCase() as DataKind };
+  return undefined;
+}

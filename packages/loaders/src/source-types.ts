@@ -1,0 +1,90 @@
+/**
+ * The public shape of a loaded source: options, what the loader found in the file, and what it read.
+ */
+import type * as arrow from 'apache-arrow';
+import type { DataKind, TimeWindow } from '@unified/schemas';
+import type { UnusedColumn } from './column-mapping.js';
+import type { TimeEncoding } from './column-conversion.js';
+import type { BadRowPolicy } from './row-issues.js';
+
+/** Container formats the loaders read. */
+export type SourceFormat = 'parquet' | 'csv' | 'zip' | 'json';
+
+/** Default rows per record batch. */
+export const DEFAULT_BATCH_SIZE = 65_536;
+
+/** Options of {@link openSource}. */
+export interface SourceOptions {
+  /** The data type the file must hold; without it the type is detected from the columns. */
+  readonly kind?: DataKind;
+  /** Rows per record batch (the last batch may be shorter). @default 65536 */
+  readonly batchSize?: number;
+  /** What to do with a row that cannot be read. @default 'error' */
+  readonly onBadRow?: BadRowPolicy;
+  /** The symbol rows must carry when the file has a symbol column (REST funding JSON); else the first row's. */
+  readonly symbol?: string;
+  /** Stops reading at the next batch and rejects with an `ABORTED` error. */
+  readonly signal?: AbortSignal;
+  /** Verify a zip against the `.CHECKSUM` file beside it when there is one. @default true */
+  readonly verifyChecksum?: boolean;
+  /** The plausible time window (D5). @default plausibleTimeWindow() */
+  readonly window?: TimeWindow;
+}
+
+/** How one canonical field is filled from the source. */
+export interface ColumnAssignment {
+  /** Source column name (for headerless CSV, the Binance archive name of that position). */
+  readonly source: string;
+  /** Canonical field it fills (`time` is the source's time column, `side` a buy/sell column). */
+  readonly field: string;
+}
+
+/** What the loader found in a file before reading its rows. */
+export interface SourceDescription {
+  readonly path: string;
+  readonly format: SourceFormat;
+  /** Data type the rows are loaded as. */
+  readonly kind: DataKind;
+  /** The CSV member read from a zip. */
+  readonly member?: string;
+  /** `verified` when a zip matched its `.CHECKSUM`; `absent` when no checksum file sits beside it. */
+  readonly checksum: 'verified' | 'absent' | 'not-applicable';
+  /** Whether a CSV had a header row (headerless files use the Binance archive layout for their column count). */
+  readonly header?: boolean;
+  /** Source columns in file order. */
+  readonly sourceColumns: readonly string[];
+  /** Which source column fills which field. */
+  readonly columns: readonly ColumnAssignment[];
+  /** Source columns not loaded, with the reason. */
+  readonly unusedColumns: readonly UnusedColumn[];
+  /** Things the user should know (unknown columns, float32 values, a name that disagrees with the content). */
+  readonly warnings: readonly string[];
+}
+
+/** What reading a source produced (available after the iteration finished). */
+export interface SourceSummary {
+  /** Data rows read from the file. */
+  readonly rowsRead: number;
+  /** Rows yielded in canonical batches. */
+  readonly rowsLoaded: number;
+  /** Rows dropped under `onBadRow: 'skip'`. */
+  readonly rowsSkipped: number;
+  /** Messages of the first skipped rows. */
+  readonly badRows: readonly string[];
+  /** How the time column was written: per-value integer units, a Parquet timestamp type, or date-time text. */
+  readonly timeEncodings: readonly TimeEncoding[];
+  /** The symbol of a source with a symbol column. */
+  readonly symbol?: string;
+}
+
+/**
+ * A source file as canonical record batches. Iterating opens the file, streams it batch by batch and closes
+ * it, also when the loop breaks early; each iteration reads the file again.
+ */
+export interface LoadedSource extends AsyncIterable<arrow.RecordBatch> {
+  readonly path: string;
+  /** Format, data type and column mapping, read from the file's header or schema without reading all rows. */
+  describe(): Promise<SourceDescription>;
+  /** Counts of the last completed iteration; `undefined` before one completes. */
+  readonly summary: SourceSummary | undefined;
+}

@@ -1,0 +1,90 @@
+/**
+ * Binance archive zips (`SYM-1m-YYYY-MM-DD.zip`, `SYM-aggTrades-…`, `SYM-fundingRate-YYYY-MM.zip`) through
+ * `yauzl`: verified against the `.CHECKSUM` beside them, then their single CSV member is streamed (inflated
+ * as it is read, never extracted to disk). yauzl refuses member names that escape the archive (`../../x`,
+ * absolute paths) and members whose size disagrees with the directory.
+ */
+import { PassThrough, type Readable } from 'node:stream';
+import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import { UnifiedError } from '@unified/schemas';
+import { verifyChecksumSidecar } from './checksum-sidecar.js';
+import { openCsv } from './csv-format.js';
+import type { FormatContext, OpenedFormat } from './format-reader.js';
+
+function corrupt(path: string, detail: string, cause?: unknown): UnifiedError {
+  return new UnifiedError({ code: 'SOURCE_CORRUPT', message: `${path}: not a readable zip archive: ${detail}`, cause });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function listEntries(zip: ZipFile): Promise<Entry[]> {
+  return new Promise((resolve, reject) => {
+    const entries: Entry[] = [];
+    zip.on('entry', (entry: Entry) => {
+      entries.push(entry);
+      zip.readEntry();
+    });
+    zip.once('end', () => resolve(entries));
+    zip.once('error', reject);
+    zip.readEntry();
+  });
+}
+
+/** Opens a Binance archive zip and its one CSV member. */
+export async function openZip(path: string, context: FormatContext): Promise<OpenedFormat> {
+  const check = context.verifyChecksum ? await verifyChecksumSidecar(path) : { status: 'absent' as const, warnings: [] };
+  let zip: ZipFile;
+  let entries: Entry[];
+  try {
+    zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true });
+  } catch (error) {
+    throw corrupt(path, messageOf(error), error);
+  }
+  try {
+    entries = await listEntries(zip);
+  } catch (error) {
+    zip.close();
+    throw corrupt(path, messageOf(error), error);
+  }
+  const files = entries.filter((e) => !e.fileName.endsWith('/'));
+  const csv = files.filter((e) => e.fileName.toLowerCase().endsWith('.csv'));
+  if (csv.length !== 1) {
+    zip.close();
+    const names = files.map((e) => e.fileName).join(', ') || 'nothing';
+    throw corrupt(path, `expected exactly one .csv member, found ${names}`);
+  }
+  const member = csv[0]!;
+  const label = `${path}!${member.fileName}`;
+  let zipClosed = false;
+  const close = (): Promise<void> => {
+    if (!zipClosed) {
+      zipClosed = true;
+      zip.close();
+    }
+    return Promise.resolve();
+  };
+  // yauzl hands out a member stream through a callback; a pass-through lets the CSV reader start synchronously.
+  const open = (): Readable => {
+    const out = new PassThrough();
+    zip.openReadStream(member, (error, stream) => {
+      if (error !== null) {
+        out.destroy(corrupt(path, messageOf(error), error));
+        return;
+      }
+      stream.on('error', (cause: Error) => out.destroy(corrupt(path, `member ${member.fileName}: ${cause.message}`, cause)));
+      out.on('close', () => stream.destroy());
+      stream.pipe(out);
+    });
+    return out;
+  };
+  const warnings = [...check.warnings];
+  if (check.status === 'absent' && context.verifyChecksum) warnings.push(`no ${path.split('/').pop() ?? path}.CHECKSUM beside the archive; its integrity was not verified`);
+  try {
+    return await openCsv(label, open, context, { format: 'zip', member: member.fileName, checksum: check.status, warnings, close });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
