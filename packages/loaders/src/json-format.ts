@@ -89,7 +89,7 @@ async function openJsonArray(path: string, context: FormatContext): Promise<Open
           kept.push(row);
           numbers.push(start + i + 1);
         } else {
-          context.issues.rejectUnsplittable(path, start + i + 1, `element is not a row like the first one: ${String(JSON.stringify(row)).slice(0, 60)}`);
+          context.issues.rejectUnsplittable(path, start + i + 1, `element is not a row like the first one: ${((JSON.stringify(row) as string | undefined) ?? 'undefined').slice(0, 60)}`);
         }
       });
       yield { ...batchOf(path, kept, start, columns, mapping), location: { path, rowNumber: (i) => numbers[i]! } };

@@ -93,6 +93,6 @@ export class RowIssues {
 
 /** Quotes a raw value for an error message, shortened so a garbage field cannot flood the terminal. */
 export function quoteValue(value: unknown): string {
-  const text = typeof value === 'string' ? value : typeof value === 'bigint' ? `${value}` : String(JSON.stringify(value));
+  const text = typeof value === 'string' ? value : typeof value === 'bigint' ? `${value}` : ((JSON.stringify(value) as string | undefined) ?? 'undefined');
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 }
