@@ -101,6 +101,8 @@ export async function openCsv(label: string, open: () => Readable, context: Form
         }
         dataRows++;
         if (record.length !== columns.length) {
+          // Rows before this one are converted (and their errors raised) first, so errors come in file order.
+          if (context.issues.policy === 'error' && lines.length > 0) yield flush();
           context.issues.rejectUnsplittable(label, info.lines, `row has ${record.length} fields; expected ${columns.length} (${columns.join(',')})`);
           continue;
         }

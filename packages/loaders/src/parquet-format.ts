@@ -1,16 +1,15 @@
 /**
- * Parquet through parquet-wasm (arrow-rs compiled to WebAssembly). It reads every codec and encoding pandas,
+ * Parquet through parquet-wasm (arrow-rs compiled to WebAssembly), decoded in a worker thread. It reads every codec and encoding pandas,
  * pyarrow, DuckDB and Polars write (SNAPPY, ZSTD, LZ4, GZIP, BROTLI; dictionary, DELTA_BINARY_PACKED,
  * BYTE_STREAM_SPLIT), which @dsnp/parquetjs cannot. The file is opened as a Blob and streamed batch by batch,
  * reading only the mapped columns, so a file larger than memory (or than wasm's 4 GiB) is never held whole.
  */
 import { open as openFile } from 'node:fs/promises';
-import { openAsBlob } from 'node:fs';
 import * as arrow from 'apache-arrow';
-import { ParquetFile, type RecordBatch as WasmRecordBatch } from 'parquet-wasm';
 import { UnifiedError } from '@unified/schemas';
 import type { ColumnMapping } from './column-mapping.js';
 import type { FormatContext, OpenedFormat, RawBatch } from './format-reader.js';
+import { DecoderFailure, type DecoderReply, acquireDecoder, releaseDecoder } from './parquet-decoder.js';
 import { rawColumnOfArrow } from './raw-column.js';
 
 const MAGIC = 'PAR1';
@@ -39,54 +38,52 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function tableOf(batch: WasmRecordBatch): arrow.Table {
-  return arrow.tableFromIPC(batch.intoIPCStream());
+function failed(path: string, error: unknown): UnifiedError {
+  if (error instanceof DecoderFailure && error.trapped) return corrupt(path, `${error.message}; the file is corrupt`, error);
+  return corrupt(path, messageOf(error), error);
 }
 
-/** Opens a Parquet file and reads its schema. */
+/** Opens a Parquet file and reads its schema (in a decoder worker; see parquet-decoder.ts). */
 export async function openParquet(path: string, context: FormatContext): Promise<OpenedFormat> {
   await checkMagic(path);
-  let file: ParquetFile;
+  const decoder = acquireDecoder();
+  let released = false;
+  const close = async (): Promise<void> => {
+    if (released) return;
+    released = true;
+    if (decoder.healthy) await decoder.request({ type: 'close' }).catch(() => undefined);
+    await releaseDecoder(decoder);
+  };
   let schema: arrow.Schema;
+  let numRows: number;
   try {
-    file = await ParquetFile.fromFile(await openAsBlob(path));
-    schema = arrow.tableFromIPC(file.schema().intoIPCStream()).schema;
+    const opened = await decoder.request({ type: 'open', path });
+    if (opened.type !== 'opened') throw new Error(`unexpected reply ${opened.type}`);
+    schema = arrow.tableFromIPC(opened.schema).schema;
+    numRows = opened.numRows;
   } catch (error) {
-    throw corrupt(path, messageOf(error), error);
+    await close();
+    throw failed(path, error);
   }
   const columns = schema.fields.map((f) => f.name);
   const warnings = schema.fields
     .filter((f) => arrow.DataType.isFloat(f.type) && f.type.precision !== arrow.Precision.DOUBLE)
     .map((f) => `column "${f.name}" is float32: its values are widened exactly to float64 but carry only float32 precision`);
-  let closed = false;
-  const close = (): Promise<void> => {
-    if (!closed) {
-      closed = true;
-      file.free();
-    }
-    return Promise.resolve();
-  };
 
   async function* batches(mapping: ColumnMapping): AsyncGenerator<RawBatch> {
-    const names = mapping.fields.map((f) => f.source);
-    let stream: ReadableStream<WasmRecordBatch>;
-    try {
-      stream = (await file.stream({ batchSize: context.batchSize, columns: names })) as ReadableStream<WasmRecordBatch>;
-    } catch (error) {
-      throw corrupt(path, messageOf(error), error);
-    }
-    const reader = stream.getReader();
+    let pending: Promise<DecoderReply> | undefined;
     let rowsBefore = 0;
     try {
+      await decoder.request({ type: 'stream', batchSize: context.batchSize, columns: mapping.fields.map((f) => f.source) });
+      // One batch is always being decoded in the worker while the previous one is converted here.
+      pending = decoder.request({ type: 'next' });
       for (;;) {
-        let next: Awaited<ReturnType<typeof reader.read>>;
-        try {
-          next = await reader.read();
-        } catch (error) {
-          throw corrupt(path, messageOf(error), error);
-        }
-        if (next.done) break;
-        const table = tableOf(next.value);
+        const reply = await pending;
+        pending = undefined;
+        if (reply.type === 'end') break;
+        if (reply.type !== 'batch') throw new Error(`unexpected reply ${reply.type}`);
+        pending = decoder.request({ type: 'next' });
+        const table = arrow.tableFromIPC(reply.ipc);
         for (const batch of table.batches) {
           const raw = new Array<RawBatch['columns'][number]>(columns.length);
           for (const field of mapping.fields) {
@@ -99,11 +96,13 @@ export async function openParquet(path: string, context: FormatContext): Promise
           yield { columns: raw, length: batch.numRows, location: { path, rowNumber: (i) => offset + i + 1 } };
         }
       }
+    } catch (error) {
+      throw UnifiedError.isInstance(error) ? error : failed(path, error);
     } finally {
-      await reader.cancel().catch(() => undefined);
+      // A request still in flight (the loop broke early) must be answered before the decoder takes another.
+      if (pending !== undefined) await pending.catch(() => undefined);
     }
-    const expected = file.metadata().fileMetadata().numRows();
-    if (rowsBefore !== expected) throw corrupt(path, `read ${rowsBefore} rows but the footer declares ${expected}`);
+    if (rowsBefore !== numRows) throw corrupt(path, `read ${rowsBefore} rows but the footer declares ${numRows}`);
   }
 
   return { format: 'parquet', columns, checksum: 'not-applicable', warnings, batches, close };

@@ -1,0 +1,230 @@
+// Broken, empty, truncated and wrong-kind files each get a clear error naming the file, the row and the value,
+// or (opt-in) a counted skip. Every input here is written by the test itself, so none needs the fixtures.
+import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { queryDuckDb, sqlString } from '@unified/vitest-config/duckdb';
+import { UnifiedError } from '@unified/schemas';
+import { openSource, sha256OfFile } from '../src/index.js';
+import { readRows, writeZip } from './source-contract.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'unified-bad-input-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, content: string | Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+async function failure(path: string, options: Parameters<typeof openSource>[1] = {}): Promise<UnifiedError> {
+  try {
+    await readRows(path, options);
+  } catch (error) {
+    if (UnifiedError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error(`${path} loaded without error`);
+}
+
+const AGG_HEADER = 'agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker';
+const AGG_ROW = (id: number, price = '87500.10', qty = '0.5', time = '1767225600039', maker = 'true'): string => `${id},${price},${qty},${id},${id},${time},${maker}`;
+const aggCsv = (...rows: string[]): string => [AGG_HEADER, ...rows].join('\n') + '\n';
+
+describe('bad rows name file, line, column and value', () => {
+  it.each([
+    ['a short row', aggCsv(AGG_ROW(1), '2,87500.1,0.5,2,2,1767225600040'), /bad-short\.csv:3: row has 6 fields; expected 7/u],
+    ['a non-numeric price', aggCsv(AGG_ROW(1), AGG_ROW(2, '"87500,1"')), /bad-price\.csv:3: column "price": "87500,1" is not a number/u],
+    ['a NaN quantity', aggCsv(AGG_ROW(1, '1', 'NaN')), /bad-nan\.csv:2: column "quantity": "NaN" is not a number/u],
+    ['a boolean spelled yes', aggCsv(AGG_ROW(1, '1', '1', '1767225600039', 'yes')), /bad-bool\.csv:2: column "is_buyer_maker": "yes" is not a boolean/u],
+    ['an empty required value', aggCsv(AGG_ROW(1, '')), /bad-empty\.csv:2: column "price": value is empty; a value is required/u],
+    ['a fractional trade id', aggCsv('1.5,1,1,1,1,1767225600039,true'), /bad-id\.csv:2: column "agg_trade_id": "1.5" is not an integer/u],
+  ])('%s', async (_name, content, message) => {
+    const name = String(message.source.split('\\.csv')[0]).replaceAll('\\', '');
+    const error = await failure(file(`${name}.csv`, content));
+    expect(error.code).toBe('BAD_ROW');
+    expect(error.message).toMatch(message);
+  });
+
+  it.each([
+    ['a value that is 1970 in every unit', '1704067', /1704067 \(1970-01-01T00:28:24\.067Z\)/u],
+    ['a year-57000 microsecond value read as ms', '17672256000394090000', /outside the plausible window/u],
+    ['a date after 2100', String(Date.UTC(2101, 0, 1)), /2101-01-01/u],
+  ])('refuses %s', async (_name, time, message) => {
+    const error = await failure(file(`time-${time}.csv`, aggCsv(AGG_ROW(1), AGG_ROW(2, '1', '1', time))));
+    expect(error.code).toBe('TIMESTAMP_OUT_OF_RANGE');
+    expect(error.message).toMatch(/time-\d+\.csv:3: column "transact_time"/u);
+    expect(error.message).toMatch(message);
+  });
+
+  it('reads timestamps written in seconds', async () => {
+    const rows = await readRows(file('seconds.csv', aggCsv(AGG_ROW(1, '1', '1', '1767225600'))));
+    expect(rows[0]).toMatchObject({ timestamp: 1767225600000, timestamp_us: 1767225600000000 });
+  });
+
+  it('skips bad rows only when asked, and counts and reports them', async () => {
+    const path = file('mixed.csv', aggCsv(AGG_ROW(1), AGG_ROW(2, 'x'), '3,1,1', AGG_ROW(4, '1', '1', '5'), AGG_ROW(5)));
+    await expect(readRows(path)).rejects.toThrow(/mixed\.csv:3/u);
+    const source = openSource(path, { onBadRow: 'skip' });
+    const ids: bigint[] = [];
+    for await (const batch of source) for (const id of batch.getChild('trade_id')!) ids.push(id as bigint);
+    expect(ids).toEqual([1n, 5n]);
+    expect(source.summary).toMatchObject({ rowsRead: 5, rowsLoaded: 2, rowsSkipped: 3 });
+    expect(source.summary!.badRows).toEqual([
+      expect.stringMatching(/mixed\.csv:4: row has 3 fields/u),
+      expect.stringMatching(/mixed\.csv:3: column "price": "x" is not a number/u),
+      expect.stringMatching(/mixed\.csv:5: column "transact_time" 5 \(1970-01-01T00:00:00\.005Z\) is outside the plausible window/u),
+    ]);
+  });
+
+  it('refuses rows of another symbol in one file', async () => {
+    const path = file('funding.json', JSON.stringify([
+      { symbol: 'BTCUSDT', fundingTime: 1767225600000, fundingRate: '0.0001', markPrice: '87000.1' },
+      { symbol: 'ETHUSDT', fundingTime: 1767254400000, fundingRate: '0.0001', markPrice: '3000.1' },
+    ]));
+    expect((await failure(path)).message).toMatch(/funding\.json:2: column "symbol": symbol "ETHUSDT" differs from "BTCUSDT"/u);
+    expect((await failure(path, { symbol: 'SOLUSDT' })).message).toMatch(/funding\.json:1: .*"BTCUSDT" differs from "SOLUSDT"/u);
+  });
+});
+
+describe('files that cannot be read at all', () => {
+  it('an empty file', async () => {
+    const error = await failure(file('empty.csv', ''));
+    expect([error.code, error.message]).toEqual(['SOURCE_CORRUPT', expect.stringMatching(/empty\.csv: the file is empty/u)]);
+  });
+
+  it('a header-only file', async () => {
+    const error = await failure(file('header-only.csv', `${AGG_HEADER}\n`));
+    expect(error.message).toMatch(/header-only\.csv: the file has a header but no data rows/u);
+  });
+
+  it('a missing file', async () => {
+    const error = await failure(join(dir, 'nope.parquet'));
+    expect([error.code, error.message]).toEqual(['SOURCE_NOT_FOUND', expect.stringMatching(/nope\.parquet: no such file/u)]);
+  });
+
+  it('a Parquet file with a wrong magic number', async () => {
+    const error = await failure(file('magic.parquet', 'PAR2 this is not parquet PAR1'));
+    expect([error.code, error.message]).toEqual(['SOURCE_CORRUPT', expect.stringMatching(/magic\.parquet: not a readable Parquet file: it does not start with the PAR1 magic/u)]);
+  });
+
+  it('a truncated Parquet file', async () => {
+    const whole = join(dir, 'whole.parquet');
+    await queryDuckDb(`COPY (SELECT range AS agg_trade_id, 1.5 AS price, 2.5 AS quantity, 1767225600000 + range AS transact_time, true AS is_buyer_maker FROM range(100000)) TO ${sqlString(whole)} (FORMAT parquet)`);
+    const bytes = readFileSync(whole);
+    const cut = file('cut.parquet', bytes.subarray(0, Math.floor(bytes.length / 2)));
+    expect((await failure(cut)).message).toMatch(/cut\.parquet: not a readable Parquet file: it does not end with the PAR1 magic bytes \(truncated\?\)/u);
+    // Intact magic bytes, damaged body: the reader's own error, still naming the file.
+    const damaged = Buffer.from(bytes);
+    damaged.fill(0x55, 4, Math.floor(bytes.length / 2));
+    const error = await failure(file('damaged.parquet', damaged));
+    expect([error.code, error.message]).toEqual(['SOURCE_CORRUPT', expect.stringMatching(/damaged\.parquet: not a readable Parquet file/u)]);
+  });
+
+  it('a file of another data type than asked for', async () => {
+    const path = file('BTCUSDT-aggTrades-2026-01-01.csv', aggCsv(AGG_ROW(1)));
+    const error = await failure(path, { kind: 'klines' });
+    expect(error.code).toBe('SOURCE_UNMAPPABLE');
+    expect(error.message).toMatch(/cannot read as klines: columns \[agg_trade_id, price, .*\]; missing time .*, open, high, low, close, volume; it looks like aggtrades/u);
+  });
+
+  it('a file no data type fits lists its columns and what is missing', async () => {
+    const error = await failure(file('orders.csv', 'order_id,price,side\n1,2,buy\n'));
+    expect(error.message).toMatch(/orders\.csv: cannot read as klines, aggtrades or futures: columns \[order_id, price, side\]; closest is .*missing/u);
+  });
+
+  it('a headerless CSV with an unknown column count', async () => {
+    expect((await failure(file('five.csv', '1,2,3,4,5\n'))).message).toMatch(/five\.csv: no header row and 5 columns, which matches no Binance archive layout/u);
+  });
+
+  it('reports unknown columns instead of dropping them silently', async () => {
+    const source = openSource(file('extra.csv', `${AGG_HEADER},venue\n${AGG_ROW(1)},x\n`));
+    const description = await source.describe();
+    expect(description.unusedColumns).toContainEqual({ name: 'venue', reason: 'unknown column' });
+    expect(description.warnings).toContain('columns not loaded (unknown): venue');
+  });
+});
+
+describe('zip archives', () => {
+  async function archive(name: string, members: Record<string, string>): Promise<string> {
+    const files = Object.fromEntries(Object.entries(members).map(([member, content]) => [member, file(`${name}-${member.replaceAll('/', '_')}`, content)]));
+    const zip = join(dir, `${name}.zip`);
+    await writeZip(zip, files);
+    return zip;
+  }
+
+  it('verifies the .CHECKSUM beside the archive and refuses a mismatch', async () => {
+    const zip = await archive('BTCUSDT-aggTrades-2026-01-01', { 'BTCUSDT-aggTrades-2026-01-01.csv': aggCsv(AGG_ROW(1)) });
+    writeFileSync(`${zip}.CHECKSUM`, `${await sha256OfFile(zip)}  BTCUSDT-aggTrades-2026-01-01.zip`);
+    expect((await openSource(zip).describe()).checksum).toBe('verified');
+    expect(await readRows(zip)).toHaveLength(1);
+
+    const fd = openSync(zip, 'r+');
+    writeSync(fd, Buffer.from([0x00]), 0, 1, 40);
+    closeSync(fd);
+    const error = await failure(zip);
+    expect([error.code, error.message]).toEqual(['CHECKSUM_MISMATCH', expect.stringMatching(/BTCUSDT-aggTrades-2026-01-01\.zip: sha256 [0-9a-f]{64} differs from [0-9a-f]{64} in BTCUSDT-aggTrades-2026-01-01\.zip\.CHECKSUM/u)]);
+    // The damaged byte sits in the local header's copy of the member name, which the zip reader never looks
+    // at: only the checksum notices. With the check turned off, the archive reads.
+    await expect(readRows(zip, { verifyChecksum: false })).resolves.toHaveLength(1);
+  });
+
+  it('refuses an archive with a member path that escapes it (zip-slip)', async () => {
+    const zip = await archive('slip', { 'aaaaaaaaaaaaaaaaaaa.csv': aggCsv(AGG_ROW(1)) });
+    const bytes = readFileSync(zip);
+    const patched = Buffer.from(bytes.toString('latin1').replaceAll('aaaaaaaaaaaaaaaaaaa.csv', '../../../../../xxxx.csv'), 'latin1');
+    writeFileSync(zip, patched);
+    const error = await failure(zip);
+    expect([error.code, error.message]).toEqual(['SOURCE_CORRUPT', expect.stringMatching(/slip\.zip: not a readable zip archive: .*\.\.\/\.\.\//u)]);
+  });
+
+  it('refuses an archive without exactly one CSV member', async () => {
+    const zip = await archive('two', { 'a.csv': aggCsv(AGG_ROW(1)), 'b.csv': aggCsv(AGG_ROW(2)) });
+    expect((await failure(zip)).message).toMatch(/two\.zip: not a readable zip archive: expected exactly one \.csv member, found a\.csv, b\.csv/u);
+  });
+
+  it('names the member in row errors', async () => {
+    const zip = await archive('member', { 'X-aggTrades-2026-01-01.csv': aggCsv(AGG_ROW(1, 'abc')) });
+    expect((await failure(zip)).message).toMatch(/member\.zip!X-aggTrades-2026-01-01\.csv:2: column "price": "abc" is not a number/u);
+  });
+});
+
+describe('streaming', () => {
+  const big = file('big.csv', aggCsv(...Array.from({ length: 50_000 }, (_, i) => AGG_ROW(i + 1, '1.5', '2', String(1767225600000 + i)))));
+
+  function openDescriptors(): number {
+    return readdirSync('/proc/self/fd').length;
+  }
+
+  it.skipIf(process.platform !== 'linux')('releases its file handles when the loop breaks early', async () => {
+    const before = openDescriptors();
+    for (let round = 0; round < 5; round++) {
+      for await (const batch of openSource(big, { batchSize: 1000 })) {
+        expect(batch.numRows).toBe(1000);
+        break;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(openDescriptors()).toBeLessThanOrEqual(before);
+  });
+
+  it('stops at the next batch when its signal aborts', async () => {
+    const controller = new AbortController();
+    let batches = 0;
+    const read = async (): Promise<void> => {
+      for await (const _batch of openSource(big, { batchSize: 1000, signal: controller.signal })) {
+        batches++;
+        if (batches === 3) controller.abort();
+      }
+    };
+    await expect(read()).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(batches).toBe(3);
+  });
+
+  it('yields batches of the requested size', async () => {
+    const sizes: number[] = [];
+    for await (const batch of openSource(big, { batchSize: 20_000 })) sizes.push(batch.numRows);
+    expect(sizes).toEqual([20_000, 20_000, 10_000]);
+  });
+});
