@@ -35,3 +35,25 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
+
+/** One row of {@link renderFields}: a label and its value, or several values shown one per line. */
+export type Field = readonly [label: string, value: string | readonly string[]];
+
+/**
+ * Labels and values, the values aligned two spaces after the widest label, no trailing spaces. A field with
+ * several values continues on the following lines under the first; a field with none is left out.
+ */
+export function renderFields(fields: readonly Field[]): string {
+  const shown = fields.filter(([, value]) => typeof value === 'string' || value.length > 0);
+  const width = Math.max(0, ...shown.map(([label]) => label.length));
+  return shown
+    .flatMap(([label, value]) =>
+      (typeof value === 'string' ? [value] : value).map((line, i) => `${(i === 0 ? label : '').padEnd(width)}  ${line}`.trimEnd()),
+    )
+    .join('\n');
+}
+
+/** `word` as one shell word to paste into a command: as is when it is plain, else single-quoted. */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/u.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}

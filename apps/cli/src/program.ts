@@ -1,12 +1,14 @@
 import { Command } from 'commander';
 import type { CliContext } from './cli-context.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerInspectCommand } from './commands/inspect.js';
 import { CLI_VERSION } from './version.js';
 
 const EXAMPLES = `
 Examples:
   $ unified demo                      # sample inputs in ./demo-data
   $ unified demo --out data_cache --days 7 --aggtrades-rows 1_000_000
+  $ unified inspect BTCUSDT-1m-2025-01-02.zip
   $ unified demo --help`;
 
 /** The `unified` command with every subcommand registered; output goes through `context.io`. */
@@ -24,6 +26,7 @@ export function createProgram(context: CliContext): Command {
     .showSuggestionAfterError()
     .addHelpText('after', EXAMPLES);
   registerDemoCommand(program, context);
+  registerInspectCommand(program, context);
   program.showHelpAfterError(`usage: unified ${program.usage()}\nrun 'unified --help' for the commands`);
   return program;
 }

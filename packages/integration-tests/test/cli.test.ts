@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { queryDuckDb, sqlString } from '@unified/vitest-config/duckdb';
+import { describeWithRealFixtures } from '@unified/vitest-config/fixtures';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliPath, repoRoot } from './workspace.js';
 
@@ -61,6 +62,32 @@ describe('the unified executable', () => {
     expect(readdirSync(out)).toEqual(['klines_binance_BTCUSDT_1m_consolidated.parquet']);
     const [row] = await queryDuckDb(`SELECT count(*) AS n FROM read_parquet(${sqlString(klines)})`);
     expect(row?.n).toBe(14_400n);
+  });
+});
+
+describeWithRealFixtures('the unified executable on real files', (fixtures) => {
+  it('inspects a Binance archive with --json: one JSON document on stdout, the warning on stderr', () => {
+    const zip = join(fixtures, 'zip', 'spot', 'BTCUSDT-1m-2025-01-02.zip');
+    const { status, stdout, stderr } = unified(['inspect', zip, '--json']);
+    expect(status).toBe(0);
+    expect(stderr).toBe('warning: no BTCUSDT-1m-2025-01-02.zip.CHECKSUM beside the archive; its integrity was not verified\n');
+    expect(stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(JSON.parse(stdout)).toMatchObject({
+      path: zip,
+      kind: 'klines',
+      format: 'zip',
+      member: 'BTCUSDT-1m-2025-01-02.csv',
+      rows: 1440,
+      timestampUnit: 'us',
+      minTimestamp: 1_735_776_000_000,
+      minTimestampIso: '2025-01-02T00:00:00.000Z',
+      maxTimestamp: 1_735_862_340_000,
+      maxTimestampIso: '2025-01-02T23:59:00.000Z',
+      sorted: true,
+      timeframe: '1m',
+      symbol: 'BTCUSDT',
+      columns: expect.arrayContaining([{ source: 'open_time', field: 'time' }]) as unknown,
+    });
   });
 });
 

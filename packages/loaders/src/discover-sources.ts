@@ -227,7 +227,7 @@ export async function discoverSources(options: DiscoverOptions): Promise<SourceP
     const matching: PlannedSource[] = [];
     for (const file of archives) {
       const hint = sourceNameHint(file.name);
-      if (hint?.kind !== kind || hint.symbol?.toUpperCase() !== symbol) continue;
+      if (hint?.kind !== kind || hint.period === undefined || hint.symbol?.toUpperCase() !== symbol) continue;
       if (kind === 'klines' && hint.timeframe !== timeframe) continue;
       const market = marketExchange(file.segments);
       // D3: funding of a perpetual may sit beside spot data under `binance`, as in the seed's layout.

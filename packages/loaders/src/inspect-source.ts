@@ -3,7 +3,7 @@
  * mapping, timestamp unit, row count, time range, order — without writing anything. Backs `unified inspect`.
  */
 import type * as arrow from 'apache-arrow';
-import { TIMEFRAMES, TIMEFRAME_DURATION_MS, type Timeframe } from '@unified/schemas';
+import { TIMEFRAMES, TIMEFRAME_DURATION_MS, type Timeframe, isTimeframe } from '@unified/schemas';
 import { openSource } from './open-source.js';
 import { sourceNameHint } from './source-name-hints.js';
 import type { SourceDescription, SourceOptions } from './source-types.js';
@@ -26,7 +26,7 @@ export interface SourceInspection extends SourceDescription {
   readonly lastTimestamp: number | null;
   /** Whether timestamps never decrease in file order. */
   readonly sorted: boolean;
-  /** Klines interval: from the smallest step between candles, else from the file name. */
+  /** Klines interval: from close_time − open time + 1, else the smallest step of a sorted file, else the file name. */
   readonly timeframe?: Timeframe;
   /** Symbol of a source with a symbol column or a Binance archive name. */
   readonly symbol?: string;
@@ -40,6 +40,16 @@ function unitOf(encodings: readonly TimeEncoding[]): InspectedTimestampUnit {
 }
 
 const BY_DURATION = new Map<number, Timeframe>(TIMEFRAMES.filter((t) => t !== '1M').map((t) => [TIMEFRAME_DURATION_MS[t], t]));
+
+// The interval of klines: from close_time - open_time + 1 (what the exchange says), else from the smallest step
+// between candles of a sorted file, else from the file name.
+function klineTimeframe(candleMs: number | undefined, minStep: number | undefined, named: string | undefined): Timeframe | undefined {
+  const fromClose = candleMs === undefined ? undefined : BY_DURATION.get(candleMs);
+  if (fromClose !== undefined) return fromClose;
+  const fromStep = minStep === undefined ? undefined : BY_DURATION.get(minStep);
+  if (fromStep !== undefined) return fromStep;
+  return isTimeframe(named) ? named : undefined;
+}
 
 /**
  * Reads `path` to the end and reports what the loader sees.
@@ -57,8 +67,11 @@ export async function inspectSource(path: string, options: SourceOptions = {}): 
   let previous = -Infinity;
   let sorted = true;
   let minStep = Infinity;
+  let candleMs: number | undefined;
   for await (const batch of source as AsyncIterable<arrow.RecordBatch>) {
     const times = batch.getChild('timestamp')!.data[0]!.values as BigInt64Array;
+    const close = description.kind === 'klines' ? batch.getChild('close_time') : null;
+    if (candleMs === undefined && close !== null && batch.numRows > 0 && close.isValid(0)) candleMs = Number(close.get(0)) - Number(times[0]) + 1;
     for (const value of times) {
       const ms = Number(value);
       first ??= ms;
@@ -71,7 +84,7 @@ export async function inspectSource(path: string, options: SourceOptions = {}): 
   }
   const summary = source.summary!;
   const hint = sourceNameHint(basename(description.member ?? path));
-  const timeframe = description.kind === 'klines' ? (BY_DURATION.get(minStep) ?? (hint?.timeframe as Timeframe | undefined)) : undefined;
+  const timeframe = description.kind === 'klines' ? klineTimeframe(candleMs, sorted ? minStep : undefined, hint?.timeframe) : undefined;
   const symbol = summary.symbol ?? hint?.symbol?.toUpperCase();
   const rows = summary.rowsLoaded;
   return {

@@ -11,6 +11,8 @@ export interface SourceNameHint {
   readonly kind: DataKind;
   /** Symbol as written in the name. */
   readonly symbol?: string;
+  /** Exchange id of a consolidated file name. */
+  readonly exchange?: string;
   /** Kline interval of a klines archive. */
   readonly timeframe?: string;
   /** Daily archives cover one day, monthly archives one month. */
@@ -20,7 +22,8 @@ export interface SourceNameHint {
 }
 
 const ARCHIVE = /^([A-Za-z0-9_]+)-(aggTrades|fundingRate|[0-9]+[smhdwM])-(\d{4})-(\d{2})(?:-(\d{2}))?\.(?:zip|csv)$/u;
-const CONSOLIDATED = /^(klines|aggtrades|futures)_.+_consolidated\.(?:parquet|csv)$/iu;
+const CONSOLIDATED_KLINES = /^klines_([^_]+)_(.+)_([0-9]+[smhdwM])_consolidated\.(?:parquet|csv)$/iu;
+const CONSOLIDATED = /^(aggtrades|futures)_([^_]+)_(.+)_consolidated\.(?:parquet|csv)$/iu;
 const PER_DAY = /^aggtrades_.+_(\d{4})-(\d{2})-(\d{2})\.(?:parquet|csv)$/iu;
 
 /** The hint of a file's base name, or `undefined` when the name follows no known pattern. */
@@ -40,7 +43,15 @@ export function sourceNameHint(fileName: string): SourceNameHint | undefined {
     const date = { year: Number(perDay[1]), month: Number(perDay[2]), day: Number(perDay[3]) };
     return isValidUtcDate(date) ? { kind: 'aggtrades', period: 'daily', date } : undefined;
   }
+  const klines = CONSOLIDATED_KLINES.exec(fileName);
+  if (klines !== null) {
+    const [, exchange = '', symbol = '', timeframe = ''] = klines;
+    return { kind: 'klines', exchange, symbol, ...(isTimeframe(timeframe) ? { timeframe } : {}) };
+  }
   const consolidated = CONSOLIDATED.exec(fileName);
-  if (consolidated !== null) return { kind: consolidated[1]!.toLowerCase() as DataKind };
+  if (consolidated !== null) {
+    const [, kind = '', exchange = '', symbol = ''] = consolidated;
+    return { kind: kind.toLowerCase() as DataKind, exchange, symbol };
+  }
   return undefined;
 }

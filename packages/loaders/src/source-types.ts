@@ -47,8 +47,11 @@ export interface SourceDescription {
   readonly kind: DataKind;
   /** The CSV member read from a zip. */
   readonly member?: string;
-  /** `verified` when a zip matched its `.CHECKSUM`; `absent` when no checksum file sits beside it. */
-  readonly checksum: 'verified' | 'absent' | 'not-applicable';
+  /**
+   * `verified` when a zip matched its `.CHECKSUM`; `absent` when no checksum file sits beside it; `skipped` when
+   * verification was turned off; `not-applicable` for formats without checksums.
+   */
+  readonly checksum: 'verified' | 'absent' | 'skipped' | 'not-applicable';
   /** Whether a CSV had a header row (headerless files use the Binance archive layout for their column count). */
   readonly header?: boolean;
   /** Source columns in file order. */

@@ -4,6 +4,7 @@
  * as it is read, never extracted to disk). yauzl refuses member names that escape the archive (`../../x`,
  * absolute paths) and members whose size disagrees with the directory.
  */
+import { basename } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { UnifiedError } from '@unified/schemas';
@@ -34,7 +35,7 @@ function listEntries(zip: ZipFile): Promise<Entry[]> {
 
 /** Opens a Binance archive zip and its one CSV member. */
 export async function openZip(path: string, context: FormatContext): Promise<OpenedFormat> {
-  const check = context.verifyChecksum ? await verifyChecksumSidecar(path) : { status: 'absent' as const, warnings: [] };
+  const check = context.verifyChecksum ? await verifyChecksumSidecar(path) : { status: 'skipped' as const, warnings: [] };
   let zip: ZipFile;
   let entries: Entry[];
   try {
@@ -80,7 +81,7 @@ export async function openZip(path: string, context: FormatContext): Promise<Ope
     return out;
   };
   const warnings = [...check.warnings];
-  if (check.status === 'absent' && context.verifyChecksum) warnings.push(`no ${path.split('/').pop() ?? path}.CHECKSUM beside the archive; its integrity was not verified`);
+  if (check.status === 'absent') warnings.push(`no ${basename(path)}.CHECKSUM beside the archive; its integrity was not verified`);
   try {
     return await openCsv(label, open, context, { format: 'zip', member: member.fileName, checksum: check.status, warnings, close });
   } catch (error) {

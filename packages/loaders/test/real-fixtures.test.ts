@@ -138,10 +138,10 @@ const CASES: readonly Case[] = [
 function extractMember(zipPath: string, target: string): Promise<void> {
   return new Promise((resolve, reject) => {
     yauzl.open(zipPath, { lazyEntries: true }, (error, zip) => {
-      if (error !== null) return reject(error);
+      if (error !== null) { reject(error); return; }
       zip.on('entry', (entry: yauzl.Entry) => {
         zip.openReadStream(entry, (streamError, stream) => {
-          if (streamError !== null) return reject(streamError);
+          if (streamError !== null) { reject(streamError); return; }
           const chunks: Buffer[] = [];
           stream.on('data', (chunk: Buffer) => chunks.push(chunk));
           stream.on('end', () => {

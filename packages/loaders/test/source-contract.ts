@@ -21,7 +21,7 @@ export async function readRows(path: string, options: SourceOptions = {}): Promi
   for await (const batch of openSource(path, options) as AsyncIterable<arrow.RecordBatch>) {
     for (const row of batch) {
       const plain: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(row.toJSON() as Record<string, unknown>)) plain[key] = typeof value === 'bigint' ? Number(value) : value;
+      for (const [key, value] of Object.entries(row.toJSON())) plain[key] = typeof value === 'bigint' ? Number(value) : value;
       rows.push(plain);
     }
   }
