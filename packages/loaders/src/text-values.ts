@@ -24,6 +24,17 @@ export function parseDecimalText(text: string): number | undefined {
  * `undefined` for fractions and anything else. Beyond 2^53 the value is exact as a bigint.
  */
 export function parseIntegerText(text: string): number | bigint | undefined {
+  // Fast path: up to 15 plain digits (ids, counts, ms and µs times) are exact as a number.
+  if (text.length > 0 && text.length <= 15) {
+    let value = 0;
+    let i = 0;
+    for (; i < text.length; i++) {
+      const digit = text.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) break;
+      value = value * 10 + digit;
+    }
+    if (i === text.length) return value;
+  }
   let digits = text;
   if (!INTEGER.test(digits)) {
     const integral = INTEGRAL_FLOAT.exec(text);
