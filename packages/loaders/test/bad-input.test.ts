@@ -209,6 +209,31 @@ describe('streaming', () => {
     expect(openDescriptors()).toBeLessThanOrEqual(before);
   });
 
+  it.skipIf(process.platform !== 'linux')('releases Parquet and zip sources too when the loop breaks early', async () => {
+    const parquet = join(dir, 'big.parquet');
+    await queryDuckDb(`COPY (SELECT * FROM read_csv(${sqlString(big)})) TO ${sqlString(parquet)} (FORMAT parquet, ROW_GROUP_SIZE 5000)`);
+    const zip = join(dir, 'big.zip');
+    await writeZip(zip, { 'BTCUSDT-aggTrades-2026-01-01.csv': big });
+    const readFirstBatches = async (): Promise<void> => {
+      for (const path of [parquet, zip]) {
+        for await (const batch of openSource(path, { batchSize: 1000 })) {
+          expect(batch.numRows).toBe(1000);
+          break;
+        }
+      }
+    };
+    await readFirstBatches(); // the first Parquet read starts the decoder worker, which has descriptors of its own
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const before = openDescriptors();
+    for (let round = 0; round < 10; round++) await readFirstBatches();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(openDescriptors()).toBeLessThanOrEqual(before);
+    // Reading again after the early exits yields every row.
+    let rows = 0;
+    for await (const batch of openSource(parquet)) rows += batch.numRows;
+    expect(rows).toBe(50_000);
+  });
+
   it('stops at the next batch when its signal aborts', async () => {
     const controller = new AbortController();
     let batches = 0;
