@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatUtc, renderFields, renderTable, shellQuote } from './format.js';
+import { formatBytes, formatCount, formatUtc, renderFields, renderTable } from './format.js';
 
 describe('format', () => {
   it('formats counts, sizes and UTC times', () => {
@@ -16,10 +16,5 @@ describe('format', () => {
     expect(renderFields([['rows', '1,440'], ['data type', 'klines'], ['warnings', ['a', 'b']], ['bad rows', []], ['empty', '']])).toBe(
       'rows       1,440\ndata type  klines\nwarnings   a\n           b\nempty',
     );
-  });
-
-  it('quotes a word for the shell only when it needs it', () => {
-    expect(shellQuote('data_cache/BTCUSDT-1m-2025-01-02.zip')).toBe('data_cache/BTCUSDT-1m-2025-01-02.zip');
-    expect(shellQuote("my data/it's.csv")).toBe("'my data/it'\\''s.csv'");
   });
 });

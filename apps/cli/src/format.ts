@@ -52,8 +52,3 @@ export function renderFields(fields: readonly Field[]): string {
     )
     .join('\n');
 }
-
-/** `word` as one shell word to paste into a command: as is when it is plain, else single-quoted. */
-export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/u.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
-}

@@ -75,7 +75,16 @@ const KNOWN_UNUSED: Readonly<Record<string, string>> = {
   year: 'partition key: derived from timestamp',
   month: 'partition key: derived from timestamp',
   day: 'partition key: derived from timestamp',
+  cost: 'derived: price × amount (freqtrade)',
+  type: 'order type (freqtrade; empty in trade files)',
 };
+
+/** The canonical columns a field fills, for people: `time` and `side` are the loader's own names. */
+export function canonicalTargets(kind: DataKind, field: string): string {
+  if (field === 'time') return kind === 'aggtrades' ? 'timestamp, timestamp_us' : kind === 'futures' ? 'funding_time, timestamp' : 'timestamp';
+  if (field === 'side') return 'trade_is_buyer_maker (sell = true)';
+  return field;
+}
 
 /** Column names the Binance archives use when their CSV has no header, by column count. */
 export const HEADERLESS_LAYOUTS: Readonly<Record<number, { readonly kind: DataKind; readonly columns: readonly string[] }>> = {
@@ -159,7 +168,7 @@ export function mapColumns(columns: readonly string[], expected: DataKind | unde
   const complete = attempts.filter((a) => a.missing.length === 0);
   const chosen = expected === undefined ? complete.sort((a, b) => b.fields.length - a.fields.length)[0] : attempts.find((a) => a.kind === expected && a.missing.length === 0);
   if (chosen === undefined) {
-    const target = expected ?? [...attempts].sort((a, b) => a.missing.length - b.missing.length)[0]!.kind;
+    const target = expected ?? [...attempts].sort((a, b) => b.fields.length - a.fields.length || a.missing.length - b.missing.length)[0]!.kind;
     const attempt = attempts.find((a) => a.kind === target)!;
     const other = complete.find((a) => a.kind !== expected);
     const looksLike = expected !== undefined && other !== undefined ? `; it looks like ${other.kind}` : '';

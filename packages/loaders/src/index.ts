@@ -12,7 +12,7 @@ export type {
 export { MAX_REPORTED_BAD_ROWS } from './row-issues.js';
 export type { BadRowPolicy } from './row-issues.js';
 export type { TimeEncoding } from './column-conversion.js';
-export { HEADERLESS_LAYOUTS, KIND_FIELDS, mapColumns } from './column-mapping.js';
+export { HEADERLESS_LAYOUTS, KIND_FIELDS, canonicalTargets, mapColumns } from './column-mapping.js';
 export type { ColumnMapping, FieldSpec, MappedField, UnusedColumn } from './column-mapping.js';
 export { MAX_JSON_ARRAY_BYTES } from './json-format.js';
 export { sha256OfFile, verifyChecksumSidecar } from './checksum-sidecar.js';

@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import type * as arrow from 'apache-arrow';
 import { UnifiedError, plausibleTimeWindow } from '@unified/schemas';
 import { assembleCanonicalBatch, type SourceState } from './canonical-batch.js';
-import { type ColumnMapping, mapColumns } from './column-mapping.js';
+import { type ColumnMapping, canonicalTargets, mapColumns } from './column-mapping.js';
 import { openCsv } from './csv-format.js';
 import type { FormatContext, OpenedFormat } from './format-reader.js';
 import { openJson } from './json-format.js';
@@ -45,6 +45,12 @@ export async function detectSourceFormat(path: string): Promise<SourceFormat> {
     const bytes = head.subarray(0, bytesRead);
     if (bytes.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet';
     if (bytes[0] === 0x50 && bytes[1] === 0x4b) return 'zip';
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+      throw new UnifiedError({ code: 'SOURCE_CORRUPT', message: `${path}: gzip-compressed; decompress it first (gunzip), or keep it as a Binance zip` });
+    }
+    if (bytes.some((byte) => byte < 0x09 || (byte > 0x0d && byte < 0x20))) {
+      throw new UnifiedError({ code: 'SOURCE_CORRUPT', message: `${path}: binary content that is not Parquet or zip; expected Parquet, CSV, a Binance zip or JSON` });
+    }
     const text = bytes.toString('utf8').replace(/^\uFEFF/u, '').trimStart();
     if (text.startsWith('[') || text.startsWith('{')) return 'json';
     if (/\.parquet$/iu.test(path)) return 'parquet'; // let the Parquet reader say what is wrong with it
@@ -111,7 +117,7 @@ class FileSource implements LoadedSource {
         checksum: format.checksum,
         ...(format.header === undefined ? {} : { header: format.header }),
         sourceColumns: format.columns,
-        columns: mapping.fields.map((f) => ({ source: f.source, field: f.spec.field })),
+        columns: mapping.fields.map((f) => ({ source: f.source, field: canonicalTargets(mapping.kind, f.spec.field) })),
         unusedColumns: mapping.unused,
         warnings,
       };

@@ -35,7 +35,7 @@ export interface SourceOptions {
 export interface ColumnAssignment {
   /** Source column name (for headerless CSV, the Binance archive name of that position). */
   readonly source: string;
-  /** Canonical field it fills (`time` is the source's time column, `side` a buy/sell column). */
+  /** Canonical column(s) it fills, e.g. `trade_price`, or `timestamp, timestamp_us` for an aggtrades time column. */
   readonly field: string;
 }
 

@@ -253,3 +253,20 @@ describe('streaming', () => {
     expect(sizes).toEqual([20_000, 20_000, 10_000]);
   });
 });
+
+describe('files that are not market data at all', () => {
+  it('a gzip-compressed CSV', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const error = await failure(file('trades.csv.gz', gzipSync(aggCsv(AGG_ROW(1)))));
+    expect(error.message).toMatch(/trades\.csv\.gz: gzip-compressed; decompress it first/u);
+  });
+
+  it('binary content', async () => {
+    const error = await failure(file('image.csv', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13])));
+    expect(error.message).toMatch(/image\.csv: binary content that is not Parquet or zip/u);
+  });
+
+  it('a one-column file names the closest data type by what it matched', async () => {
+    expect((await failure(file('prices.csv', 'price\n1.5\n'))).message).toMatch(/closest is aggtrades, missing trade_id/u);
+  });
+});

@@ -2,9 +2,8 @@
  * The human report of `unified inspect`: what the loader sees in one source file, as aligned label/value
  * lines, the column mapping as a table, and the next step.
  */
-import { dirname } from 'node:path';
 import type { SourceInspection, TimeEncoding } from '@unified/core';
-import { type Field, formatCount, renderFields, renderTable, shellQuote } from '../format.js';
+import { type Field, formatCount, renderFields, renderTable } from '../format.js';
 
 
 const CHECKSUM_TEXT: Readonly<Record<SourceInspection['checksum'], string>> = {
@@ -82,6 +81,6 @@ export function formatInspectionReport(inspection: SourceInspection, file: strin
   const next =
     inspection.rows === 0
       ? 'Nothing to convert: no row could be loaded.'
-      : `Next: \`unified convert --data-dir ${shellQuote(dirname(file))} --exchange <exchange> --symbol ${inspection.symbol ?? '<SYMBOL>'}\` converts the files of one symbol in that folder into a Hive-partitioned dataset.`;
+      : `Next: load it in code with openSource(${JSON.stringify(file)}) from @unified/core, or add --json for this report as data.`;
   return `${renderFields(fields)}\n\n${table}\n\n${next}\n`;
 }

@@ -100,10 +100,10 @@ describeWithRealFixtures('unified inspect on real Binance files', (fixtures) => 
     expect(out).toMatch(/^max +2025-01-02T23:59:00\.000Z {2}1735862340000 ms$/mu);
     expect(out).toMatch(/^sorted +yes$/mu);
     expect(out).toMatch(/^warnings +no BTCUSDT-1m-2025-01-02\.zip\.CHECKSUM beside the archive/mu);
-    expect(out).toMatch(/^source column +loaded as\nopen_time +time\n/mu);
+    expect(out).toMatch(/^source column +loaded as\nopen_time +timestamp\n/mu);
     expect(out).toMatch(/^count +trade_count$/mu);
     expect(out).toMatch(/^ignore +not loaded: Binance archive field "ignore" \(always 0\)$/mu);
-    expect(out.endsWith('\n\nNext: `unified convert --data-dir zip/spot --exchange <exchange> --symbol BTCUSDT` converts the files of one symbol in that folder into a Hive-partitioned dataset.\n')).toBe(true);
+    expect(out.endsWith('\n\nNext: load it in code with openSource("zip/spot/BTCUSDT-1m-2025-01-02.zip") from @unified/core, or add --json for this report as data.\n')).toBe(true);
     // Every label/value line is aligned on the same column, with no trailing spaces.
     const [fieldsBlock = ''] = out.split('\n\n');
     for (const line of fieldsBlock.split('\n')) expect(line).toMatch(/^[a-z][a-z ]{13} {2}\S/u);
@@ -139,7 +139,7 @@ describeWithRealFixtures('unified inspect on real Binance files', (fixtures) => 
       lastTimestampIso: '2025-01-02T23:59:00.000Z',
       sorted: true,
       columns: expect.arrayContaining([
-        { source: 'open_time', field: 'time' },
+        { source: 'open_time', field: 'timestamp' },
         { source: 'count', field: 'trade_count' },
       ]) as unknown,
       unusedColumns: [{ name: 'ignore', reason: 'Binance archive field "ignore" (always 0)' }],
