@@ -110,7 +110,7 @@ function convertField(field: MappedField, raw: RawColumn, context: ConversionCon
     case 'bool':
       return toBool(raw, spec.required, context);
     case 'side':
-      return toBool(raw, false, context, buyerMakerOfSide, 'a side (buy or sell)');
+      return toBool(raw, false, context, buyerMakerOfSide, 'a side (buy or sell)', true);
     case 'time': {
       const times = toEpochMicros(raw, spec.required, context);
       if (spec.field === 'time') for (const encoding of times.encodings) state.timeEncodings.add(encoding);

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { UnifiedError } from '@unified/schemas';
 
@@ -30,6 +30,10 @@ export async function sha256OfFile(path: string): Promise<string> {
  */
 export async function verifyChecksumSidecar(path: string): Promise<ChecksumCheck> {
   const sidecar = `${path}.CHECKSUM`;
+  // Hashing a large archive takes a while: a file that verified and has not changed since is not hashed again.
+  const key = await identityOf(path, sidecar);
+  const cached = key === undefined ? undefined : VERIFIED.get(key);
+  if (cached !== undefined) return cached;
   let text: string;
   try {
     text = await readFile(sidecar, 'utf8');
@@ -51,5 +55,19 @@ export async function verifyChecksumSidecar(path: string): Promise<ChecksumCheck
   }
   const named = match[2];
   const warnings = named !== undefined && named !== basename(path) ? [`${basename(sidecar)} names "${named}", not "${basename(path)}"`] : [];
-  return { status: 'verified', warnings };
+  const result: ChecksumCheck = { status: 'verified', warnings };
+  if (key !== undefined) VERIFIED.set(key, result);
+  return result;
+}
+
+const VERIFIED = new Map<string, ChecksumCheck>();
+
+// Path, size and modification time of the archive and its sidecar; `undefined` when either is missing.
+async function identityOf(path: string, sidecar: string): Promise<string | undefined> {
+  try {
+    const [archive, checksum] = await Promise.all([stat(path), stat(sidecar)]);
+    return [path, archive.size, archive.mtimeMs, archive.ino, checksum.size, checksum.mtimeMs].join('\0');
+  } catch {
+    return undefined;
+  }
 }

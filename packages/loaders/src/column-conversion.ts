@@ -28,8 +28,12 @@ export type TimeEncoding = TimestampUnit | `timestamp[${TimestampUnit}]` | 'date
 const ARROW_UNITS: readonly TimestampUnit[] = ['s', 'ms', 'us', 'ns'];
 
 // Values in one of three shapes, read uniformly: null, a JS value, or a typed-array element.
+// An empty string is a missing value too (REST "markPrice": "", a quoted empty CSV field).
 function valueAt(column: RawColumn, index: number): unknown {
-  if (column.type !== 'arrow') return column.values[index] ?? null;
+  if (column.type !== 'arrow') {
+    const value = column.values[index];
+    return value === undefined || value === '' ? null : value;
+  }
   const { data } = column;
   if (isNullAt(data, index)) return null;
   if (arrow.DataType.isBool(data.type)) {
@@ -90,11 +94,17 @@ export function toFloat64(column: RawColumn, required: boolean, context: Convers
   return { values, valid: validity.result };
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+// An integer that fits int64 exactly. Numbers beyond 2^53 are refused: they already lost digits.
 function integerOf(value: unknown): number | bigint | undefined {
-  if (typeof value === 'bigint') return value;
-  if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
-  if (typeof value === 'string') return parseIntegerText(value);
-  return undefined;
+  let integer: number | bigint | undefined;
+  if (typeof value === 'bigint') integer = value;
+  else if (typeof value === 'number') integer = Number.isSafeInteger(value) ? value : undefined;
+  else if (typeof value === 'string') integer = parseIntegerText(value);
+  if (typeof integer === 'bigint' && (integer < INT64_MIN || integer > INT64_MAX)) return undefined;
+  return integer;
 }
 
 /** An int64 column. Fractions are refused; `123.0` (pandas integers with nulls) is accepted. */
@@ -114,7 +124,7 @@ export function toInt64(column: RawColumn, required: boolean, context: Conversio
       continue;
     }
     const integer = integerOf(value);
-    if (integer === undefined) context.issues.reject(context.location, i, `column "${column.name}": ${quoteValue(value)} is not an integer`);
+    if (integer === undefined) context.issues.reject(context.location, i, `column "${column.name}": ${quoteValue(value)} is not an integer in the 64-bit range`);
     else values[i] = BigInt(integer);
   }
   return { values, valid: validity.result };
@@ -143,6 +153,7 @@ export function toBool(
   context: ConversionContext,
   parse: (text: string) => boolean | undefined = parseBooleanText,
   expected = 'a boolean (true/false)',
+  textOnly = false,
 ): Converted<Uint8Array> {
   const length = column.type === 'arrow' ? column.data.length : column.values.length;
   const validity = new Validity(length);
@@ -153,7 +164,14 @@ export function toBool(
       missing(context, column, i, required, validity);
       continue;
     }
-    const bool = typeof value === 'boolean' ? value : typeof value === 'string' ? parse(value) : value === 0 || value === 1 ? value === 1 : undefined;
+    // A `side` is text only: a numeric side (an enum) has no agreed meaning, so it is refused, not guessed.
+    const bool =
+      typeof value === 'string' ? parse(value)
+      : textOnly ? undefined
+      : typeof value === 'boolean' ? value
+      : value === 0 || value === 0n ? false
+      : value === 1 || value === 1n ? true
+      : undefined;
     if (bool === undefined) context.issues.reject(context.location, i, `column "${column.name}": ${quoteValue(value)} is not ${expected}`);
     else values[i] = bool ? 1 : 0;
   }

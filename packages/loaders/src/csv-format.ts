@@ -121,6 +121,7 @@ export async function openCsv(label: string, open: () => Readable, context: Form
         while (scanner.size >= context.batchSize + (skipHeader ? 1 : 0)) yield* toBatches(scanner.take(context.batchSize + (skipHeader ? 1 : 0)));
       }
       scanner.end();
+      if (scanner.unterminated) context.issues.warnings.push(`${label}: the last line has no line end; check that the file is complete`);
       while (scanner.size > 0) yield* toBatches(scanner.take(context.batchSize + (skipHeader ? 1 : 0)));
     } catch (error) {
       throw corrupt(label, error);

@@ -17,6 +17,9 @@ export interface ScannedRecords {
   readonly widths: number[];
 }
 
+/** Longest record accepted: past it, a quote was almost certainly left open. */
+export const MAX_RECORD_BYTES = 1024 * 1024;
+
 const COMMA = 0x2c;
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -95,10 +98,17 @@ export class CsvScanner {
     }
     const consumed = this.scan(buffer, false);
     this.pending = consumed < buffer.length ? Buffer.from(buffer.subarray(consumed)) : undefined;
+    if (this.pending !== undefined && this.pending.length > MAX_RECORD_BYTES) {
+      throw new CsvSyntaxError(this.line, `a record runs past ${MAX_RECORD_BYTES} bytes; is a quote left open?`);
+    }
   }
+
+  /** Whether the last record ended without a line end (a file cut short, or one written without a final newline). */
+  unterminated = false;
 
   /** Scans what is left after the last chunk (a final record without a line end). */
   end(): void {
+    if (this.pending !== undefined && this.pending.some((byte) => byte !== CR && byte !== LF)) this.unterminated = true;
     if (this.pending !== undefined) this.scan(this.pending, true);
     this.pending = undefined;
   }

@@ -24,6 +24,7 @@ import {
   type UtcDate,
   consolidatedFileName,
   dayNumberOfDate,
+  isValidUtcDate,
   normalizeExchange,
   normalizeSymbol,
   normalizeTimeframe,
@@ -31,7 +32,7 @@ import {
 } from '@unified/schemas';
 import { openSource } from './open-source.js';
 import { sourceNameHint } from './source-name-hints.js';
-import type { SourceFormat, SourceOptions } from './source-types.js';
+import type { SourceFormat, SourceOptions, SourceSummary } from './source-types.js';
 
 /** Folder the seed's backups go to; never searched for sources. */
 const BACKUP_DIR_NAME = 'backup_pre_unified';
@@ -76,6 +77,12 @@ export interface SkippedSource {
   readonly reason: string;
 }
 
+/** What reading one planned file produced (see {@link SourcePlan.reports}). */
+export interface SourceReport {
+  readonly source: PlannedSource;
+  readonly summary: SourceSummary;
+}
+
 /** What {@link discoverSources} found. */
 export interface SourcePlan {
   readonly dataDir: string;
@@ -92,6 +99,8 @@ export interface SourcePlan {
    * `kind` as its expected data type.
    */
   batches(kind: DataKind, options?: Omit<SourceOptions, 'kind'>): AsyncIterable<arrow.RecordBatch>;
+  /** One report per file read to the end through {@link SourcePlan.batches}: rows read, skipped and why. */
+  readonly reports: readonly SourceReport[];
 }
 
 interface Found {
@@ -100,7 +109,7 @@ interface Found {
   readonly segments: readonly string[];
 }
 
-const NEVER_ENTER = new Set([UNIFIED_DIR_NAME, BACKUP_DIR_NAME]);
+const NEVER_ENTER = new Set([UNIFIED_DIR_NAME, BACKUP_DIR_NAME].map((name) => name.toLowerCase()));
 
 async function entries(dir: string): Promise<Dirent[]> {
   try {
@@ -117,7 +126,7 @@ async function walk(dir: string, root: string, out: Found[] = []): Promise<Found
     if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!NEVER_ENTER.has(entry.name)) await walk(path, root, out);
+      if (!NEVER_ENTER.has(entry.name.toLowerCase())) await walk(path, root, out);
     } else if (entry.isFile()) {
       out.push({ path, name: entry.name, segments: relative(root, path).split(sep).map((s) => s.toLowerCase()) });
     }
@@ -131,11 +140,29 @@ function formatOf(name: string): SourceFormat | undefined {
   return FORMAT_OF[name.slice(name.lastIndexOf('.') + 1).toLowerCase()];
 }
 
-const DATE_IN_NAME = /(\d{4})-?(\d{2})-?(\d{2})/u;
+const DATE_IN_NAME = /(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)/u;
 
-function dateInName(name: string): UtcDate | undefined {
-  const match = DATE_IN_NAME.exec(name);
-  return match === null ? undefined : { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
+function validDate(year: number, month: number, day: number): UtcDate | undefined {
+  const date = { year, month, day };
+  return isValidUtcDate(date) ? date : undefined;
+}
+
+/**
+ * The day a per-day file holds: from Hive segments (`year=2024/month=1/day=2`), from `2024/01/02` folders, or
+ * from a `2024-01-02` / `20240102` date in its name; `undefined` when none gives a valid date.
+ */
+function dateOfFile(segments: readonly string[]): UtcDate | undefined {
+  const hive = Object.fromEntries(segments.map((s) => /^(year|month|day)=(\d+)$/u.exec(s)).flatMap((m) => (m === null ? [] : [[m[1]!, Number(m[2])]])));
+  if (hive['year'] !== undefined && hive['month'] !== undefined && hive['day'] !== undefined) return validDate(hive['year'], hive['month'], hive['day']);
+  for (let i = 0; i + 2 < segments.length - 1; i++) {
+    const [y, m, d] = segments.slice(i, i + 3);
+    if (/^\d{4}$/u.test(y!) && /^\d{1,2}$/u.test(m!) && /^\d{1,2}$/u.test(d!)) return validDate(Number(y), Number(m), Number(d));
+  }
+  for (const match of (segments.at(-1) ?? '').matchAll(new RegExp(DATE_IN_NAME, 'gu'))) {
+    const date = validDate(Number(match[1]), Number(match[2]), Number(match[3]));
+    if (date !== undefined) return date;
+  }
+  return undefined;
 }
 
 function byDate(a: { date?: UtcDate; path: string }, b: { date?: UtcDate; path: string }): number {
@@ -207,8 +234,8 @@ export async function discoverSources(options: DiscoverOptions): Promise<SourceP
             skipped.push({ kind, path: file.path, reason: 'not a Parquet or CSV file' });
             return [];
           }
-          const date = dateInName(file.name);
-          return [{ kind, path: file.path, format, role: 'per-day', reason: date === undefined ? 'per-day aggtrades file (no date in its name: read last)' : 'per-day aggtrades file', ...(date === undefined ? {} : { date }) }];
+          const date = dateOfFile(file.segments);
+          return [{ kind, path: file.path, format, role: 'per-day', reason: date === undefined ? 'per-day aggtrades file (no date in its path: read last)' : 'per-day aggtrades file', ...(date === undefined ? {} : { date }) }];
         });
         perDay.sort(byDate);
       }
@@ -279,6 +306,7 @@ export async function discoverSources(options: DiscoverOptions): Promise<SourceP
     }
   }
 
+  const reports: SourceReport[] = [];
   return {
     dataDir,
     exchange,
@@ -287,9 +315,12 @@ export async function discoverSources(options: DiscoverOptions): Promise<SourceP
     sources,
     skipped,
     maxFiles,
+    reports,
     batches: async function* (kind, batchOptions = {}) {
       for (const planned of sources[kind]) {
-        yield* openSource(planned.path, { symbol, ...batchOptions, kind });
+        const source = openSource(planned.path, { symbol, ...batchOptions, kind });
+        yield* source;
+        if (source.summary !== undefined) reports.push({ source: planned, summary: source.summary });
       }
     },
   };

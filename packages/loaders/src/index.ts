@@ -31,4 +31,4 @@ export type { TimestampUnit } from './timestamp-unit.js';
 export { inspectSource } from './inspect-source.js';
 export type { InspectedTimestampUnit, SourceInspection } from './inspect-source.js';
 export { BLANK_TRAINING_MAX_FILES, discoverSources } from './discover-sources.js';
-export type { DiscoverOptions, PlannedSource, SkippedSource, SourcePlan, SourceRole } from './discover-sources.js';
+export type { DiscoverOptions, PlannedSource, SkippedSource, SourcePlan, SourceReport, SourceRole } from './discover-sources.js';

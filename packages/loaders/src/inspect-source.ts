@@ -89,6 +89,7 @@ export async function inspectSource(path: string, options: SourceOptions = {}): 
   const rows = summary.rowsLoaded;
   return {
     ...description,
+    warnings: [...description.warnings, ...summary.warnings],
     rows,
     rowsSkipped: summary.rowsSkipped,
     badRows: summary.badRows,

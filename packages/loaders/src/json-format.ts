@@ -33,11 +33,9 @@ async function firstNonSpace(path: string): Promise<string> {
   }
 }
 
-/** Column names of object rows: keys in order of first appearance in the first rows. */
-function keysOf(rows: readonly Record<string, unknown>[]): string[] {
-  const keys = new Set<string>();
-  for (const row of rows.slice(0, 1000)) for (const key of Object.keys(row)) keys.add(key);
-  return [...keys];
+/** Column names of object rows: keys in order of first appearance, over every row (a key may appear late). */
+function addKeys(keys: Set<string>, row: Record<string, unknown>): void {
+  for (const key in row) keys.add(key);
 }
 
 function batchOf(path: string, rows: readonly unknown[], first: number, columns: readonly string[], mapping: ColumnMapping): RawBatch {
@@ -76,7 +74,9 @@ async function openJsonArray(path: string, context: FormatContext): Promise<Open
     columns = layout.columns;
     impliedKind = layout.kind;
   } else if (isRecord(first)) {
-    columns = keysOf(rows.filter(isRecord));
+    const keys = new Set<string>();
+    for (const row of rows) if (isRecord(row)) addKeys(keys, row);
+    columns = [...keys];
   } else {
     throw corrupt(path, 'expected rows as objects or arrays');
   }
@@ -100,7 +100,8 @@ async function openJsonArray(path: string, context: FormatContext): Promise<Open
 }
 
 async function openJsonLines(path: string, context: FormatContext): Promise<OpenedFormat> {
-  const lines = async function* (): AsyncGenerator<{ row: Record<string, unknown>; line: number }> {
+  // `report`: whether unreadable lines count as bad rows (the reading pass) or are passed over (the key scan).
+  const lines = async function* (report: boolean): AsyncGenerator<{ row: Record<string, unknown>; line: number }> {
     const stream = createReadStream(path, 'utf8');
     const reader = createInterface({ input: stream, crlfDelay: Infinity });
     let line = 0;
@@ -112,24 +113,26 @@ async function openJsonLines(path: string, context: FormatContext): Promise<Open
         try {
           row = JSON.parse(text);
         } catch (error) {
-          context.issues.rejectUnsplittable(path, line, `not a JSON object: ${error instanceof Error ? error.message : String(error)}`);
+          if (report) context.issues.rejectUnsplittable(path, line, `not a JSON object: ${error instanceof Error ? error.message : String(error)}`);
           continue;
         }
         if (isRecord(row)) yield { row, line };
-        else context.issues.rejectUnsplittable(path, line, 'not a JSON object');
+        else if (report) context.issues.rejectUnsplittable(path, line, 'not a JSON object');
       }
     } finally {
       reader.close();
       stream.destroy();
     }
   };
-  const head: Record<string, unknown>[] = [];
-  for await (const { row } of lines()) {
-    head.push(row);
-    if (head.length >= 1000) break;
+  // One pass for the keys: a key that first appears late (Binance added "nq" in 2025) must still be loaded.
+  const keys = new Set<string>();
+  let rowCount = 0;
+  for await (const { row } of lines(false)) {
+    addKeys(keys, row);
+    rowCount++;
   }
-  if (head.length === 0) throw corrupt(path, 'no JSON rows');
-  const columns = keysOf(head);
+  if (rowCount === 0) throw corrupt(path, 'no JSON rows');
+  const columns = [...keys];
   async function* batches(mapping: ColumnMapping): AsyncGenerator<RawBatch> {
     let rows: Record<string, unknown>[] = [];
     let numbers: number[] = [];
@@ -140,7 +143,7 @@ async function openJsonLines(path: string, context: FormatContext): Promise<Open
       numbers = [];
       return { ...batch, location: { path, rowNumber: (i) => batchLines[i]! } };
     };
-    for await (const { row, line } of lines()) {
+    for await (const { row, line } of lines(true)) {
       rows.push(row);
       numbers.push(line);
       if (rows.length >= context.batchSize) yield flush();

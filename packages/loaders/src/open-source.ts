@@ -157,6 +157,7 @@ class FileSource implements LoadedSource {
       rowsLoaded,
       rowsSkipped: issues.skipped,
       badRows: [...issues.messages],
+      warnings: [...issues.warnings],
       timeEncodings: [...state.timeEncodings],
       ...(state.symbol === undefined ? {} : { symbol: state.symbol }),
     };

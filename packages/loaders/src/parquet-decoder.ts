@@ -1,7 +1,7 @@
 /**
  * The main-thread side of `parquet-worker.js`: sends one request at a time and turns the worker's replies,
- * errors and traps into promises. One idle decoder is kept (unreferenced, so it never holds the process open)
- * and reused by the next Parquet source, so reading hundreds of per-day files does not start hundreds of
+ * errors and traps into promises. The worker holds the process open only while a request is pending. One idle
+ * decoder is kept and reused by the next Parquet source, so reading hundreds of per-day files does not start hundreds of
  * workers.
  */
 import { Worker } from 'node:worker_threads';
@@ -38,6 +38,7 @@ export class ParquetDecoder {
 
   constructor() {
     this.worker = new Worker(WORKER_URL);
+    this.worker.unref();
     this.worker.on('message', (reply: DecoderReply) => {
       const pending = this.pending;
       this.pending = undefined;
@@ -64,16 +65,13 @@ export class ParquetDecoder {
   request(request: DecoderRequest): Promise<DecoderReply> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.pending !== undefined) return Promise.reject(new Error('ParquetDecoder: a request is already pending'));
-    return new Promise((resolve, reject) => {
+    // The worker keeps the process alive only while it works on a request: an iterator the caller abandons
+    // mid-file must not hold the process open.
+    this.worker.ref();
+    return new Promise<DecoderReply>((resolve, reject) => {
       this.pending = { resolve, reject };
       this.worker.postMessage(request);
-    });
-  }
-
-  /** Lets the process exit while this decoder is idle, or keeps it alive while it works. */
-  setActive(active: boolean): void {
-    if (active) this.worker.ref();
-    else this.worker.unref();
+    }).finally(() => this.worker.unref());
   }
 
   /** Stops the worker. */
@@ -89,14 +87,12 @@ let idle: ParquetDecoder | undefined;
 export function acquireDecoder(): ParquetDecoder {
   const decoder = idle?.healthy === true ? idle : new ParquetDecoder();
   idle = undefined;
-  decoder.setActive(true);
   return decoder;
 }
 
 /** Returns a decoder after use: kept idle for the next source when healthy and none is idle, else stopped. */
 export async function releaseDecoder(decoder: ParquetDecoder): Promise<void> {
   if (decoder.healthy && idle === undefined) {
-    decoder.setActive(false);
     idle = decoder;
     return;
   }

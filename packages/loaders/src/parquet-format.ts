@@ -39,7 +39,9 @@ function messageOf(error: unknown): string {
 }
 
 function failed(path: string, error: unknown): UnifiedError {
-  if (error instanceof DecoderFailure && error.trapped) return corrupt(path, `${error.message}; the file is corrupt`, error);
+  if (error instanceof DecoderFailure && error.trapped) {
+    return corrupt(path, `${error.message}; the file is corrupt, or a row group is too large for the decoder's 4 GiB memory`, error);
+  }
   return corrupt(path, messageOf(error), error);
 }
 
@@ -103,6 +105,7 @@ export async function openParquet(path: string, context: FormatContext): Promise
       if (pending !== undefined) await pending.catch(() => undefined);
     }
     if (rowsBefore !== numRows) throw corrupt(path, `read ${rowsBefore} rows but the footer declares ${numRows}`);
+    if (numRows === 0) context.issues.warnings.push(`${path}: the file has no rows`);
   }
 
   return { format: 'parquet', columns, checksum: 'not-applicable', warnings, batches, close };

@@ -21,13 +21,15 @@ export function isNullAt(data: arrow.Data, index: number): boolean {
   return ((data.nullBitmap[bit >> 3] ?? 0) & (1 << (bit & 7))) === 0;
 }
 
-/** Value of 128-bit Decimal data at `index` as an exact decimal string (`"42283.58"`). */
+/** Value of Decimal data (32 to 256 bits) at `index` as an exact decimal string (`"42283.58"`). */
 function decimalText(data: arrow.Data<arrow.Decimal>, index: number): string {
   const words = data.values;
-  const base = (data.offset + index) * 4;
+  const bits = data.type.bitWidth;
+  const count = bits / 32;
+  const base = (data.offset + index) * count;
   let big = 0n;
-  for (let w = 3; w >= 0; w--) big = (big << 32n) | BigInt(words[base + w] ?? 0);
-  if (big >= 1n << 127n) big -= 1n << 128n;
+  for (let w = count - 1; w >= 0; w--) big = (big << 32n) | BigInt(words[base + w] ?? 0);
+  if (big >= 1n << BigInt(bits - 1)) big -= 1n << BigInt(bits);
   const negative = big < 0n;
   const digits = (negative ? -big : big).toString().padStart(data.type.scale + 1, '0');
   const point = digits.length - data.type.scale;

@@ -29,6 +29,8 @@ export class RowIssues {
   skipped = 0;
   /** Messages of the first {@link MAX_REPORTED_BAD_ROWS} dropped rows. */
   readonly messages: string[] = [];
+  /** Things found while reading that do not stop it (a last line without a line end, a Parquet file without rows). */
+  readonly warnings: string[] = [];
   private bad: Uint8Array = new Uint8Array(0);
   private badInBatch = 0;
 

@@ -21,7 +21,8 @@ export interface SourceNameHint {
   readonly date?: UtcDate;
 }
 
-const ARCHIVE = /^([A-Za-z0-9_]+)-(aggTrades|fundingRate|[0-9]+[smhdwM])-(\d{4})-(\d{2})(?:-(\d{2}))?\.(?:zip|csv)$/u;
+// Matched ignoring case except the interval, where 1m (minute) and 1M (month) differ.
+const ARCHIVE = /^([A-Za-z0-9_]+)-([A-Za-z0-9]+)-(\d{4})-(\d{2})(?:-(\d{2}))?\.(?:zip|csv)$/iu;
 const CONSOLIDATED_KLINES = /^klines_([^_]+)_(.+)_([0-9]+[smhdwM])_consolidated\.(?:parquet|csv)$/iu;
 const CONSOLIDATED = /^(aggtrades|futures)_([^_]+)_(.+)_consolidated\.(?:parquet|csv)$/iu;
 const PER_DAY = /^aggtrades_.+_(\d{4})-(\d{2})-(\d{2})\.(?:parquet|csv)$/iu;
@@ -34,8 +35,8 @@ export function sourceNameHint(fileName: string): SourceNameHint | undefined {
     const date = { year: Number(y), month: Number(m), day: d === undefined ? 1 : Number(d) };
     if (!isValidUtcDate(date)) return undefined;
     const period = d === undefined ? 'monthly' : 'daily';
-    if (what === 'aggTrades') return { kind: 'aggtrades', symbol, period, date };
-    if (what === 'fundingRate') return { kind: 'futures', symbol, period, date };
+    if (what.toLowerCase() === 'aggtrades') return { kind: 'aggtrades', symbol, period, date };
+    if (what.toLowerCase() === 'fundingrate') return { kind: 'futures', symbol, period, date };
     return isTimeframe(what) ? { kind: 'klines', symbol, timeframe: what, period, date } : undefined;
   }
   const perDay = PER_DAY.exec(fileName);

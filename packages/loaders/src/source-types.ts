@@ -78,6 +78,8 @@ export interface SourceSummary {
   readonly timeEncodings: readonly TimeEncoding[];
   /** The symbol of a source with a symbol column. */
   readonly symbol?: string;
+  /** Things found while reading that did not stop it (a last line without a line end, no rows). */
+  readonly warnings: readonly string[];
 }
 
 /**

@@ -5,7 +5,8 @@
  * absolute paths) and members whose size disagrees with the directory.
  */
 import { basename } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { UnifiedError } from '@unified/schemas';
 import { verifyChecksumSidecar } from './checksum-sidecar.js';
@@ -18,6 +19,10 @@ function corrupt(path: string, detail: string, cause?: unknown): UnifiedError {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function hex(value: number): string {
+  return (value >>> 0).toString(16).padStart(8, '0');
 }
 
 function listEntries(zip: ZipFile): Promise<Entry[]> {
@@ -66,12 +71,27 @@ export async function openZip(path: string, context: FormatContext): Promise<Ope
     }
     return Promise.resolve();
   };
-  // yauzl hands out a member stream through a callback; a pass-through lets the CSV reader start synchronously.
+  // yauzl hands out a member stream through a callback; a transform lets the CSV reader start synchronously,
+  // and checks the member's CRC-32 (which yauzl does not) once the last byte went through.
   const open = (): Readable => {
-    const out = new PassThrough();
+    let crc = 0;
+    const out = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        crc = crc32(chunk, crc);
+        callback(null, chunk);
+      },
+      flush(callback) {
+        if (crc >>> 0 === member.crc32 >>> 0) callback();
+        else callback(corrupt(path, `member ${member.fileName}: CRC-32 ${hex(crc)} differs from ${hex(member.crc32)} in the archive; the file is corrupt`));
+      },
+    });
     zip.openReadStream(member, (error, stream) => {
       if (error !== null) {
         out.destroy(corrupt(path, messageOf(error), error));
+        return;
+      }
+      if (out.destroyed) {
+        stream.destroy();
         return;
       }
       stream.on('error', (cause: Error) => out.destroy(corrupt(path, `member ${member.fileName}: ${cause.message}`, cause)));

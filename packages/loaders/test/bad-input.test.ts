@@ -49,7 +49,7 @@ describe('bad rows name file, line, column and value', () => {
 
   it.each([
     ['a value that is 1970 in every unit', '1704067', /1704067 \(1970-01-01T00:28:24\.067Z\)/u],
-    ['a year-57000 microsecond value read as ms', '17672256000394090000', /outside the plausible window/u],
+    ['a 19-digit value that is past 2100 even as nanoseconds', '9000000000000000000', /9000000000000 \(2255-/u],
     ['a date after 2100', String(Date.UTC(2101, 0, 1)), /2101-01-01/u],
   ])('refuses %s', async (_name, time, message) => {
     const error = await failure(file(`time-${time}.csv`, aggCsv(AGG_ROW(1), AGG_ROW(2, '1', '1', time))));
@@ -268,5 +268,75 @@ describe('files that are not market data at all', () => {
 
   it('a one-column file names the closest data type by what it matched', async () => {
     expect((await failure(file('prices.csv', 'price\n1.5\n'))).message).toMatch(/closest is aggtrades, missing trade_id/u);
+  });
+});
+
+describe('values that must not be changed silently', () => {
+  it('an empty string is a missing value: null when optional, an error when required', async () => {
+    const rows = await readRows(file('old-funding.json', JSON.stringify([{ symbol: 'BTCUSDT', fundingTime: 1678060800007, fundingRate: '0.00004054', markPrice: '' }])));
+    expect(rows[0]).toMatchObject({ funding_rate: 0.00004054, mark_price: null });
+    expect((await failure(file('quoted-empty.csv', aggCsv('1,"",0.5,1,1,1767225600039,true')))).message).toMatch(/quoted-empty\.csv:2: column "price": value is empty/u);
+  });
+
+  it('refuses integers outside int64 instead of wrapping them', async () => {
+    const error = await failure(file('huge-id.csv', aggCsv(AGG_ROW(1).replace(/^1,/u, '18446744073709551617,'))));
+    expect(error.message).toMatch(/huge-id\.csv:2: column "agg_trade_id": "18446744073709551617" is not an integer in the 64-bit range/u);
+    const json = file('float-id.json', '[{"a": 9007199254740993, "p": "1", "q": "1", "T": 1767225600039, "m": true}]');
+    expect((await failure(json)).message).toMatch(/float-id\.json:1: column "a": .* is not an integer in the 64-bit range/u);
+  });
+
+  it('refuses a numeric side rather than guessing what 1 means', async () => {
+    const path = file('numeric-side.json', JSON.stringify([{ id: 1, price: '1', amount: '1', timestamp: 1767225600039, side: 1 }]));
+    expect((await failure(path)).message).toMatch(/numeric-side\.json:1: column "side": "1" is not a side \(buy or sell\)/u);
+  });
+
+  it('loads a JSON key that first appears late', async () => {
+    const trades = Array.from({ length: 1500 }, (_, i) => ({ a: i + 1, p: '1.5', q: '2', f: i + 1, l: i + 1, T: 1767225600039 + i, m: i % 2 === 0, ...(i === 1499 ? { nq: '1.5', extra: 1 } : {}) }));
+    const path = file('late-key.json', JSON.stringify(trades));
+    const source = openSource(path);
+    expect((await source.describe()).warnings).toContain('columns not loaded (unknown): extra');
+    const rows = await readRows(path);
+    expect([rows[0]!['normal_quantity'], rows[1499]!['normal_quantity']]).toEqual([null, 1.5]);
+    const lines = file('late-key.jsonl', trades.map((t) => JSON.stringify(t)).join('\n'));
+    expect((await readRows(lines))[1499]!['normal_quantity']).toBe(1.5);
+  });
+
+  it('counts a bad JSON line once, and describes such a file', async () => {
+    const path = file('bad-line.jsonl', ['{"a":1,"p":"1","q":"1","T":1767225600039,"m":true}', 'garbage', '{"a":2,"p":"1","q":"1","T":1767225600040,"m":false}'].join('\n'));
+    const source = openSource(path, { onBadRow: 'skip' });
+    expect((await source.describe()).kind).toBe('aggtrades');
+    for await (const _batch of source);
+    expect(source.summary).toMatchObject({ rowsRead: 3, rowsLoaded: 2, rowsSkipped: 1, badRows: [expect.stringMatching(/bad-line\.jsonl:2: not a JSON object/u)] });
+  });
+
+  it('warns when the last line has no line end', async () => {
+    const source = openSource(file('cut.csv', 'calc_time,funding_interval_hours,last_funding_rate\n1577836800000,8,0.00010000\n1577865600000,8,0.00'));
+    for await (const _batch of source);
+    expect(source.summary!.warnings).toEqual([expect.stringMatching(/cut\.csv: the last line has no line end; check that the file is complete/u)]);
+  });
+
+  it('stops early on a quote left open instead of scanning the rest of the file again and again', async () => {
+    const rows = Array.from({ length: 60_000 }, (_, i) => AGG_ROW(i + 2));
+    const path = file('open-quote.csv', aggCsv(`1,"87500.1,0.5,1,1,1767225600039,true`, ...rows));
+    const error = await failure(path);
+    expect([error.code, error.message]).toEqual(['SOURCE_CORRUPT', expect.stringMatching(/open-quote\.csv:\d+: not readable as CSV: a record runs past 1048576 bytes; is a quote left open\?/u)]);
+  });
+
+  it('checks the CRC-32 of a zip member, which catches damage without a .CHECKSUM', async () => {
+    const member = file('stored-member.csv', aggCsv(AGG_ROW(1), AGG_ROW(2)));
+    const zip = join(dir, 'stored.zip');
+    const { default: yazl } = await import('yazl');
+    const archive = new yazl.ZipFile();
+    archive.addFile(member, 'X-aggTrades-2026-01-01.csv', { compress: false });
+    archive.end();
+    const { createWriteStream } = await import('node:fs');
+    await new Promise<void>((resolve) => archive.outputStream.pipe(createWriteStream(zip)).on('close', () => resolve()));
+    expect(await readRows(zip)).toHaveLength(2);
+    const bytes = readFileSync(zip);
+    const at = bytes.indexOf('87500.10');
+    bytes[at] = '9'.charCodeAt(0);
+    writeFileSync(zip, bytes);
+    const error = await failure(zip);
+    expect(error.message).toMatch(/stored\.zip: not a readable zip archive: member X-aggTrades-2026-01-01\.csv: CRC-32 [0-9a-f]{8} differs from [0-9a-f]{8} in the archive/u);
   });
 });

@@ -126,3 +126,54 @@ describe('discoverSources', () => {
     expect(Object.values(plan.sources).flat()).toEqual([]);
   });
 });
+
+describe('discoverSources: dates in paths, case, reports', () => {
+  const other = mkdtempSync(join(tmpdir(), 'unified-discover-dates-'));
+  afterAll(() => rmSync(other, { recursive: true, force: true }));
+
+  function write(path: string, content = 'x'): void {
+    mkdirSync(dirname(join(other, path)), { recursive: true });
+    writeFileSync(join(other, path), content);
+  }
+
+  it('orders Hive-style and dated folders numerically, and never trips on digits that are not a date', async () => {
+    const dayDir = 'parquet/aggtrades_binance_ETHUSDT';
+    write(`${dayDir}/year=2024/month=1/day=10/part-0.csv`);
+    write(`${dayDir}/year=2024/month=1/day=2/part-0.csv`);
+    write(`${dayDir}/2024/01/03/trades.csv`);
+    write(`${dayDir}/notes-20241399.csv`);
+    const plan = await discoverSources({ dataDir: other, exchange: 'binance', symbol: 'ETHUSDT', kinds: ['aggtrades'], env: {} });
+    expect(plan.sources.aggtrades.map((s) => relative(join(other, dayDir), s.path))).toEqual([
+      'year=2024/month=1/day=2/part-0.csv',
+      '2024/01/03/trades.csv',
+      'year=2024/month=1/day=10/part-0.csv',
+      'notes-20241399.csv',
+    ]);
+    expect(plan.sources.aggtrades.at(-1)!.reason).toBe('per-day aggtrades file (no date in its path: read last)');
+  });
+
+  it('matches archive names and skipped folders in any case', async () => {
+    write('data/spot/daily/aggTrades/SOLUSDT/solusdt-aggtrades-2026-01-01.ZIP');
+    write('data/spot/daily/aggTrades/SOLUSDT/SOLUSDT-AGGTRADES-2026-01-02.zip');
+    write('archives/Unified/SOLUSDT-aggTrades-2026-01-03.zip');
+    const plan = await discoverSources({ dataDir: other, exchange: 'binance', symbol: 'SOLUSDT', kinds: ['aggtrades'], env: {} });
+    expect(plan.sources.aggtrades.map((s) => relative(other, s.path))).toEqual([
+      'data/spot/daily/aggTrades/SOLUSDT/solusdt-aggtrades-2026-01-01.ZIP',
+      'data/spot/daily/aggTrades/SOLUSDT/SOLUSDT-AGGTRADES-2026-01-02.zip',
+    ]);
+  });
+
+  it('reports rows read and skipped per file read through the plan', async () => {
+    write('futures_binance_XRPUSDT_consolidated.csv', 'calc_time,funding_interval_hours,last_funding_rate\n1577836800000,8,0.0001\n1577865600000,8,oops\n');
+    const plan = await discoverSources({ dataDir: other, exchange: 'binance', symbol: 'XRPUSDT', kinds: ['futures'], env: {} });
+    let rows = 0;
+    for await (const batch of plan.batches('futures', { onBadRow: 'skip' })) rows += batch.numRows;
+    expect(rows).toBe(1);
+    expect(plan.reports).toEqual([
+      {
+        source: expect.objectContaining({ role: 'consolidated' }) as unknown,
+        summary: expect.objectContaining({ rowsRead: 2, rowsLoaded: 1, rowsSkipped: 1, badRows: [expect.stringMatching(/:3: column "last_funding_rate": "oops" is not a number/u)] }) as unknown,
+      },
+    ]);
+  });
+});
