@@ -206,7 +206,7 @@ describeWithRealFixtures('unified inspect on real Binance files', (fixtures) => 
   describe('a file with a bad row', () => {
     const head = readFileSync(join(fixtures, 'klines', 'spot', 'BTCUSDT-1m-2025-01-02.head32.csv'), 'utf8').trimEnd().split('\n');
     const bad = join(tmp, 'BTCUSDT-1m-2025-01-02.csv');
-    writeFileSync(bad, [...head.slice(0, 5), head[5]!.replace(/^(\d+),[^,]+/u, '$1,abc'), ...head.slice(6)].join('\n'));
+    writeFileSync(bad, [...head.slice(0, 5), head[5]!.replace(/^(\d+),[^,]+/u, '$1,abc'), ...head.slice(6)].join('\n') + '\n');
 
     it('exits 1 at the bad row without --skip-bad-rows', async () => {
       const { code, err } = await run(['inspect', bad]);
