@@ -86,7 +86,7 @@ describeWithRealFixtures('the unified executable on real files', (fixtures) => {
       sorted: true,
       timeframe: '1m',
       symbol: 'BTCUSDT',
-      columns: expect.arrayContaining([{ source: 'open_time', field: 'time' }]) as unknown,
+      columns: expect.arrayContaining([{ source: 'open_time', field: 'timestamp' }]) as unknown,
     });
   });
 });
