@@ -53,9 +53,13 @@ function select<T extends Float64Array | BigInt64Array | Int32Array | Uint8Array
 function columnData(spec: ColumnSpec, converted: AnyConverted | undefined, length: number, keep: Uint32Array | null): arrow.Data {
   const type = spec.type;
   if (converted === undefined) {
-    // A nullable column the source does not carry: all null.
-    const arrowType = type === 'float64' ? new arrow.Float64() : type === 'int32' ? new arrow.Int32() : type === 'bool' ? new arrow.Bool() : new arrow.Int64();
-    return arrow.makeData({ type: arrowType as arrow.Float64, length, nullCount: length, nullBitmap: new Uint8Array(Math.ceil(length / 8)) });
+    // A nullable column the source does not carry: all null, over a zeroed value buffer of the right size
+    // (Arrow readers such as arrow-rs require the buffer even when every slot is null).
+    const nulls = { length, nullCount: length, nullBitmap: new Uint8Array(Math.ceil(length / 8)) };
+    if (type === 'float64') return arrow.makeData({ type: new arrow.Float64(), data: new Float64Array(length), ...nulls });
+    if (type === 'int32') return arrow.makeData({ type: new arrow.Int32(), data: new Int32Array(length), ...nulls });
+    if (type === 'bool') return arrow.makeData({ type: new arrow.Bool(), data: new Uint8Array(Math.ceil(length / 8)), ...nulls });
+    return arrow.makeData({ type: new arrow.Int64(), data: new BigInt64Array(length), ...nulls });
   }
   const { bitmap, nullCount } = validityBits(converted.valid, keep);
   const values = select(converted.values, keep);

@@ -1,3 +1,16 @@
-// Day partitioning
+// Writing partitions
+export { writePartitions } from './write-partitions.js';
+export type { ExistingDataPolicy, PartitionReport, WritePartitionsOptions, WriteReport, WrittenFile } from './write-options.js';
+export type { ConflictPolicy } from './sort-deduplicate.js';
+
+// Engines
+export { PARQUET_COMPRESSIONS, PARQUET_ENGINES } from './parquet-engine.js';
+export type { ParquetCompression, ParquetEngineName } from './parquet-engine.js';
+
+// Crash testing
+export { FAILPOINTS } from './failpoints.js';
+export type { Failpoint } from './failpoints.js';
+
+// Day splitting
 export { dayRuns } from './day-runs.js';
 export type { DayRun } from './day-runs.js';

@@ -1,0 +1,24 @@
+/**
+ * Failpoints for crash tests: when `UNIFIED_FAILPOINT` names one of these points, the process kills itself
+ * with SIGKILL exactly there, so a test can check what a crash at that moment leaves behind.
+ */
+
+/** Where the writer can be made to crash, in the order a run passes them. */
+export const FAILPOINTS = [
+  /** After the first partition file was written and fsynced in the staging folder. */
+  'after-temp-write',
+  /** After every file was staged, before the first rename into a partition. */
+  'before-rename',
+  /** After the first file was renamed into its partition. */
+  'after-rename',
+  /** After a partition's new files are in place, before its stale files are removed. */
+  'before-stale-removal',
+] as const;
+
+/** One of {@link FAILPOINTS}. */
+export type Failpoint = (typeof FAILPOINTS)[number];
+
+/** Kills the process (SIGKILL) when `UNIFIED_FAILPOINT` is `name`. */
+export function failpoint(name: Failpoint): void {
+  if (process.env['UNIFIED_FAILPOINT'] === name) process.kill(process.pid, 'SIGKILL');
+}

@@ -1,0 +1,338 @@
+/**
+ * `writePartitions`: canonical record batches in, sorted, deduplicated, atomically committed day partitions out.
+ *
+ * Rows are routed by UTC day. While the input arrives in strictly increasing key order (the usual case: an
+ * exchange file), each day streams straight into its staged Parquet file without being held in memory. The first
+ * row out of order (an earlier day, a repeated or decreasing key) switches to spilling: from then on rows go to
+ * per-day spill files, and each affected day is sorted and deduplicated on its own at the end (D7), together
+ * with what was streamed for it before. Nothing is visible in the dataset until every day is staged; then each
+ * staged file is renamed into its partition and the partition's stale files are removed (D9).
+ */
+import { randomBytes } from 'node:crypto';
+import { openAsBlob } from 'node:fs';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import * as arrow from 'apache-arrow';
+import { ParquetFile } from 'parquet-wasm';
+import {
+  type DataKind,
+  UnifiedError,
+  canonicalDatasetIdentity,
+  dateOfDayNumber,
+  datasetRelativePath,
+  datasetSchemaFor,
+  isTemporaryFileName,
+  parseDataFileName,
+  partitionPath,
+} from '@unified/schemas';
+import { dayRuns } from './day-runs.js';
+import { DaySpill } from './day-spill.js';
+import { DayWriter, type StagedFile } from './day-writer.js';
+import { failpoint } from './failpoints.js';
+import { buildBatch, flattenBatches } from './flat-columns.js';
+import type { EncodeOptions, ParquetEngine, ParquetEngineName } from './parquet-engine.js';
+import { PARQUETJS_ENGINE } from './parquetjs-engine.js';
+import { sortAndDeduplicate } from './sort-deduplicate.js';
+import { WASM_ENGINE } from './wasm-engine.js';
+import type { PartitionReport, WritePartitionsOptions, WriteReport } from './write-options.js';
+
+const ENGINES: Readonly<Record<ParquetEngineName, ParquetEngine>> = { wasm: WASM_ENGINE, parquetjs: PARQUETJS_ENGINE };
+
+/** Spilled rows kept in memory per day, and over all days, before they go to disk. */
+const SPILL_DAY_ROWS = 65_536;
+const SPILL_TOTAL_ROWS = 1_048_576;
+
+const STAGING_PREFIX = '.staging-';
+
+interface DayState {
+  readonly dayNumber: number;
+  /** Rows streamed in order, staged already. */
+  streamed: StagedFile[];
+  spill: DaySpill | undefined;
+  duplicates: number;
+  conflictsResolved: number;
+  written: StagedFile[];
+  minTimestamp: number;
+  maxTimestamp: number;
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `${name} must be a positive integer, got ${value}` });
+  return value;
+}
+
+function assertSchema(kind: DataKind, expected: arrow.Schema, actual: arrow.Schema): void {
+  const same =
+    expected.fields.length === actual.fields.length &&
+    expected.fields.every((f, i) => {
+      const g = actual.fields[i];
+      return g !== undefined && g.name === f.name && arrow.util.compareTypes(f.type as arrow.DataType, g.type as arrow.DataType);
+    });
+  if (!same) {
+    const describe = (s: arrow.Schema): string => s.fields.map((f) => `${f.name}: ${String(f.type)}`).join(', ');
+    throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `a batch does not have the ${kind} file schema: got [${describe(actual)}], expected [${describe(expected)}]` });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes staging folders of earlier runs whose process is gone (a crash or a kill). */
+async function removeAbandonedStaging(datasetDir: string): Promise<void> {
+  const entries = await readdir(datasetDir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    const pid = entry.isDirectory() && entry.name.startsWith(STAGING_PREFIX) ? Number(entry.name.slice(STAGING_PREFIX.length).split('-')[0]) : NaN;
+    if (Number.isSafeInteger(pid) && (pid === process.pid || !isAlive(pid))) await rm(join(datasetDir, entry.name), { recursive: true, force: true });
+  }
+}
+
+/** Data files (`part-N.parquet`) of a partition folder, by name; empty when the folder does not exist. */
+async function dataFilesOf(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [] as string[];
+    throw error;
+  });
+  return names.filter((name) => parseDataFileName(name) !== null).sort((a, b) => parseDataFileName(a)! - parseDataFileName(b)!);
+}
+
+/** Every row of a Parquet file, as batches of `schema` (only its columns are read). */
+async function readParquet(path: string, schema: arrow.Schema, kind: DataKind): Promise<arrow.RecordBatch[]> {
+  const file = await ParquetFile.fromFile(await openAsBlob(path));
+  try {
+    const stream = (await file.stream({ batchSize: 65_536, columns: schema.fields.map((f) => f.name) })) as ReadableStream<{ intoIPCStream(): Uint8Array }>;
+    const batches: arrow.RecordBatch[] = [];
+    for await (const batch of stream) {
+      for (const b of arrow.tableFromIPC(batch.intoIPCStream()).batches) {
+        assertSchema(kind, schema, b.schema);
+        batches.push(new arrow.RecordBatch(schema, b.data));
+      }
+    }
+    return batches;
+  } catch (error) {
+    if (UnifiedError.isInstance(error)) throw new UnifiedError({ code: error.code, message: `${path}: ${error.message}`, cause: error });
+    throw new UnifiedError({ code: 'WRITE_FAILED', message: `${path}: cannot read it back to merge: ${String(error)}`, cause: error });
+  } finally {
+    file.free();
+  }
+}
+
+/**
+ * Writes canonical record batches (the file schema of the dataset's data type, any order) as Hive-partitioned
+ * Parquet under `<outputDir>/<kind>/<dataset>/`, one complete, sorted, deduplicated file per UTC day.
+ * Atomic: if anything fails (bad input, a conflict, an abort), nothing under the dataset changes.
+ *
+ * @example
+ * const report = await writePartitions(openSource('BTCUSDT-1m-2025-01-02.zip'), {
+ *   outputDir: 'data_cache/unified',
+ *   dataset: { kind: 'klines', exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1m' },
+ * });
+ */
+export async function writePartitions(batches: AsyncIterable<arrow.RecordBatch>, options: WritePartitionsOptions): Promise<WriteReport> {
+  const {
+    engine: engineName = 'wasm',
+    compression = 'snappy',
+    onConflict = 'error',
+    existingData = 'replace-partitions',
+    signal,
+  } = options;
+  const rowGroupSize = positiveInteger('rowGroupSize', options.rowGroupSize ?? 1_048_576);
+  const maxRowsPerFile = positiveInteger('maxRowsPerFile', options.maxRowsPerFile ?? 20_000_000);
+  const engine = ENGINES[engineName] as ParquetEngine | undefined;
+  if (engine === undefined) throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `engine must be one of wasm, parquetjs; got ${engineName}` });
+  const identity = canonicalDatasetIdentity(options.dataset);
+  const kind = identity.kind;
+  const schema = datasetSchemaFor(kind);
+  const fileSchema = schema.fileArrowSchema as unknown as arrow.Schema;
+  const keyName = schema.naturalKey[0]!;
+  const datasetDir = resolve(options.outputDir, datasetRelativePath(identity));
+  const encode: EncodeOptions = { compression, rowGroupSize, createdBy: `unified partition-writer ${__PACKAGE_VERSION__}` };
+  const partitionOf = (dayNumber: number): string => {
+    const date = dateOfDayNumber(dayNumber);
+    return partitionPath(kind, identity.kind === 'klines' ? { exchange: identity.exchange, symbol: identity.symbol, timeframe: identity.timeframe, ...date } : { exchange: identity.exchange, symbol: identity.symbol, ...date });
+  };
+
+  await mkdir(datasetDir, { recursive: true });
+  await removeAbandonedStaging(datasetDir);
+  const stagingDir = join(datasetDir, `${STAGING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
+  await mkdir(stagingDir);
+
+  const days = new Map<number, DayState>();
+  let rowsIn = 0;
+  let inOrder = true;
+  let current: { state: DayState; writer: DayWriter; lastKey: number; lastTime: number } | undefined;
+  let spilledInMemory = 0;
+  const checkedPartitions = new Set<number>();
+
+  const dayState = async (dayNumber: number): Promise<DayState> => {
+    let state = days.get(dayNumber);
+    if (state === undefined) {
+      if (existingData === 'error' && !checkedPartitions.has(dayNumber)) {
+        checkedPartitions.add(dayNumber);
+        const existing = await dataFilesOf(join(datasetDir, partitionOf(dayNumber)));
+        if (existing.length > 0) {
+          throw new UnifiedError({ code: 'PARTITION_EXISTS', message: `${join(datasetDir, partitionOf(dayNumber))} already holds ${existing.join(', ')}; existingData is 'error'` });
+        }
+      }
+      state = { dayNumber, streamed: [], spill: undefined, duplicates: 0, conflictsResolved: 0, written: [], minTimestamp: Infinity, maxTimestamp: -Infinity };
+      days.set(dayNumber, state);
+    }
+    return state;
+  };
+
+  const closeCurrent = async (): Promise<void> => {
+    if (current === undefined) return;
+    current.state.streamed = await current.writer.finish();
+    current.state.minTimestamp = current.writer.minTimestamp;
+    current.state.maxTimestamp = current.writer.maxTimestamp;
+    current = undefined;
+  };
+
+  const spill = async (state: DayState, batch: arrow.RecordBatch): Promise<void> => {
+    state.spill ??= new DaySpill(join(stagingDir, `.spill-${state.dayNumber}`));
+    state.spill.add(batch);
+    spilledInMemory += batch.numRows;
+    if (state.spill.inMemory >= SPILL_DAY_ROWS) {
+      spilledInMemory -= state.spill.inMemory;
+      await state.spill.flush();
+    }
+    if (spilledInMemory >= SPILL_TOTAL_ROWS) {
+      for (const day of days.values()) await day.spill?.flush();
+      spilledInMemory = 0;
+    }
+  };
+
+  // Whether rows [start, end) continue the current stream in strictly increasing key order.
+  const continuesInOrder = (keys: BigInt64Array, times: BigInt64Array, start: number, end: number, lastKey: number, lastTime: number): boolean => {
+    let previousKey = lastKey;
+    let previousTime = lastTime;
+    for (let i = start; i < end; i++) {
+      const key = Number(keys[i]!);
+      const time = Number(times[i]!);
+      if (!(key > previousKey) || time < previousTime || !Number.isSafeInteger(key)) return false;
+      previousKey = key;
+      previousTime = time;
+    }
+    return true;
+  };
+
+  try {
+    for await (const batch of batches) {
+      signal?.throwIfAborted();
+      assertSchema(kind, fileSchema, batch.schema);
+      rowsIn += batch.numRows;
+      const times = batch.getChild('timestamp')!.toArray() as BigInt64Array;
+      const keys = batch.getChild(keyName)!.toArray() as BigInt64Array;
+      for (const run of dayRuns(times)) {
+        const rows = run.start === 0 && run.end === batch.numRows ? batch : batch.slice(run.start, run.end);
+        if (inOrder) {
+          if (current !== undefined && run.dayNumber > current.state.dayNumber) await closeCurrent();
+          const state = await dayState(run.dayNumber);
+          const fresh = current === undefined && state.streamed.length === 0 && state.spill === undefined;
+          if ((current?.state === state || fresh) && continuesInOrder(keys, times, run.start, run.end, current?.lastKey ?? -Infinity, current?.lastTime ?? -Infinity)) {
+            current ??= {
+              state,
+              writer: new DayWriter(stagingDir, `stream-${run.dayNumber}`, engine, fileSchema, encode, maxRowsPerFile),
+              lastKey: -Infinity,
+              lastTime: -Infinity,
+            };
+            await current.writer.append(rows);
+            current.lastKey = Number(keys[run.end - 1]!);
+            current.lastTime = Number(times[run.end - 1]!);
+            continue;
+          }
+          // Out of order from here on: what was streamed stays staged and is merged with the spill at the end.
+          inOrder = false;
+          await closeCurrent();
+        }
+        await spill(await dayState(run.dayNumber), rows);
+      }
+    }
+    signal?.throwIfAborted();
+    await closeCurrent();
+
+    // Days that need sorting: spilled rows, or existing rows to merge with.
+    const partitions: PartitionReport[] = [];
+    for (const state of [...days.values()].sort((a, b) => a.dayNumber - b.dayNumber)) {
+      signal?.throwIfAborted();
+      const partitionDir = join(datasetDir, partitionOf(state.dayNumber));
+      const existing = existingData === 'merge' ? await dataFilesOf(partitionDir) : [];
+      if (state.spill === undefined && existing.length === 0) {
+        state.written = state.streamed;
+        continue;
+      }
+      const inputs: arrow.RecordBatch[] = [];
+      for (const name of existing) inputs.push(...(await readParquet(join(partitionDir, name), fileSchema, kind)));
+      for (const file of state.streamed) inputs.push(...(await readParquet(file.stagedPath, fileSchema, kind)));
+      if (state.spill !== undefined) inputs.push(...(await state.spill.readAll()));
+      const { columns, length } = flattenBatches(fileSchema, inputs);
+      const sorted = sortAndDeduplicate(kind, columns, length, onConflict, `${partitionDir} (${partitionOf(state.dayNumber)})`);
+      const writer = new DayWriter(stagingDir, `day-${state.dayNumber}`, engine, fileSchema, encode, maxRowsPerFile);
+      for (let start = 0; start < sorted.order.length; start += 65_536) {
+        await writer.append(buildBatch(fileSchema, columns, sorted.order.subarray(start, start + 65_536)));
+      }
+      for (const file of state.streamed) await rm(file.stagedPath, { force: true });
+      state.written = await writer.finish();
+      state.minTimestamp = writer.minTimestamp;
+      state.maxTimestamp = writer.maxTimestamp;
+      state.duplicates = sorted.duplicates;
+      state.conflictsResolved = sorted.conflictsResolved;
+    }
+
+    // Commit: every file is staged and fsynced; rename each into place, then remove the partition's stale files.
+    failpoint('before-rename');
+    const staleFilesRemoved: string[] = [];
+    for (const state of [...days.values()].sort((a, b) => a.dayNumber - b.dayNumber)) {
+      if (state.written.length === 0) continue;
+      const relative = partitionOf(state.dayNumber);
+      const partitionDir = join(datasetDir, relative);
+      await mkdir(partitionDir, { recursive: true });
+      for (const file of state.written) {
+        await rename(file.stagedPath, join(partitionDir, file.name));
+        failpoint('after-rename');
+      }
+      failpoint('before-stale-removal');
+      const keep = new Set(state.written.map((f) => f.name));
+      for (const name of await readdir(partitionDir)) {
+        if ((parseDataFileName(name) !== null && !keep.has(name)) || isTemporaryFileName(name)) {
+          await rm(join(partitionDir, name), { force: true });
+          staleFilesRemoved.push(`${relative}/${name}`);
+        }
+      }
+      partitions.push({
+        path: relative,
+        files: state.written.map(({ name, rows, bytes, sha256 }) => ({ name, rows, bytes, sha256 })),
+        rows: state.written.reduce((n, f) => n + f.rows, 0),
+        bytes: state.written.reduce((n, f) => n + f.bytes, 0),
+        minTimestamp: state.minTimestamp,
+        maxTimestamp: state.maxTimestamp,
+        duplicatesDropped: state.duplicates,
+        conflictsResolved: state.conflictsResolved,
+      });
+    }
+    return {
+      datasetDir,
+      engine: engineName,
+      compression,
+      rowsIn,
+      rowsWritten: partitions.reduce((n, p) => n + p.rows, 0),
+      duplicatesDropped: partitions.reduce((n, p) => n + p.duplicatesDropped, 0),
+      conflictsResolved: partitions.reduce((n, p) => n + p.conflictsResolved, 0),
+      partitions,
+      staleFilesRemoved,
+    };
+  } catch (error) {
+    if (signal?.aborted === true && !UnifiedError.isInstance(error)) {
+      throw new UnifiedError({ code: 'ABORTED', message: `writing ${datasetDir} was aborted; nothing was committed`, cause: error });
+    }
+    throw error;
+  } finally {
+    if (current !== undefined) await current.writer.abort();
+    await rm(stagingDir, { recursive: true, force: true });
+  }
+}
