@@ -40,7 +40,8 @@ function valueAt(column: RawColumn, index: number): unknown {
     const bit = data.offset + index;
     return ((data.values as Uint8Array)[bit >> 3]! & (1 << (bit & 7))) !== 0;
   }
-  return (data.values as ArrayLike<unknown>)[data.offset + index];
+  // Arrow JS slices fixed-width value buffers with the data; only bitmaps (validity, booleans) keep the offset.
+  return (data.values as ArrayLike<unknown>)[index];
 }
 
 class Validity {
@@ -73,7 +74,7 @@ export function toFloat64(column: RawColumn, required: boolean, context: Convers
   const length = column.type === 'arrow' ? column.data.length : column.values.length;
   const validity = new Validity(length);
   if (column.type === 'arrow' && arrow.DataType.isFloat(column.data.type) && column.data.type.precision === arrow.Precision.DOUBLE) {
-    const source = (column.data.values as Float64Array).subarray(column.data.offset, column.data.offset + length);
+    const source = (column.data.values as Float64Array).subarray(0, length);
     for (let i = 0; i < length; i++) {
       if (isNullAt(column.data, i)) missing(context, column, i, required, validity);
       else if (!Number.isFinite(source[i]!)) context.issues.reject(context.location, i, `column "${column.name}": ${String(source[i])} is not a finite number`);
@@ -112,7 +113,7 @@ export function toInt64(column: RawColumn, required: boolean, context: Conversio
   const length = column.type === 'arrow' ? column.data.length : column.values.length;
   const validity = new Validity(length);
   if (column.type === 'arrow' && column.data.values instanceof BigInt64Array && arrow.DataType.isInt(column.data.type)) {
-    const source = column.data.values.subarray(column.data.offset, column.data.offset + length);
+    const source = column.data.values.subarray(0, length);
     for (let i = 0; i < length; i++) if (isNullAt(column.data, i)) missing(context, column, i, required, validity);
     return { values: source, valid: validity.result };
   }
@@ -230,13 +231,12 @@ export function toEpochMicros(column: RawColumn, required: boolean, context: Con
     const unit = ARROW_UNITS[column.data.type.unit]!;
     encodings.add(`timestamp[${unit}]`);
     const source = column.data.values as BigInt64Array;
-    const offset = column.data.offset;
     for (let i = 0; i < length; i++) {
       if (isNullAt(column.data, i)) {
         missing(context, column, i, required, validity);
         continue;
       }
-      const raw = source[offset + i]!;
+      const raw = source[i]!;
       const us = unit === 'ns' ? Number(floorDiv(raw, 1000n)) : unit === 'us' ? Number(raw) : unit === 'ms' ? Number(raw) * 1000 : Number(raw) * 1_000_000;
       values[i] = plausible(us, i);
     }

@@ -26,7 +26,8 @@ function decimalText(data: arrow.Data<arrow.Decimal>, index: number): string {
   const words = data.values;
   const bits = data.type.bitWidth;
   const count = bits / 32;
-  const base = (data.offset + index) * count;
+  // The value buffer is already sliced to this data's rows (Arrow JS slices fixed-width buffers).
+  const base = index * count;
   let big = 0n;
   for (let w = count - 1; w >= 0; w--) big = (big << 32n) | BigInt(words[base + w] ?? 0);
   if (big >= 1n << BigInt(bits - 1)) big -= 1n << BigInt(bits);

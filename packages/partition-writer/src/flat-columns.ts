@@ -33,7 +33,8 @@ export function flattenBatches(schema: arrow.Schema, batches: readonly arrow.Rec
       for (const data of vector.data as arrow.Data[]) {
         const typed = !Array.isArray(values);
         if (typed && !arrow.DataType.isBool(type)) {
-          (values as BigInt64Array).set((data.values as BigInt64Array).subarray(data.offset, data.offset + data.length), at);
+          // Arrow JS slices fixed-width value buffers with the data; only bitmaps keep the offset.
+          (values as BigInt64Array).set((data.values as BigInt64Array).subarray(0, data.length), at);
         } else if (arrow.DataType.isBool(type)) {
           const bits = data.values as Uint8Array;
           for (let i = 0; i < data.length; i++) {

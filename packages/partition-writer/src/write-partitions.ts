@@ -66,7 +66,8 @@ function assertSchema(kind: DataKind, expected: arrow.Schema, actual: arrow.Sche
     expected.fields.length === actual.fields.length &&
     expected.fields.every((f, i) => {
       const g = actual.fields[i];
-      return g !== undefined && g.name === f.name && arrow.util.compareTypes(f.type as arrow.DataType, g.type as arrow.DataType);
+      // Compared by id and description: arrow's compareTypes depends on argument order for generic types read from IPC.
+      return g !== undefined && g.name === f.name && (f.type as arrow.DataType).typeId === (g.type as arrow.DataType).typeId && String(f.type) === String(g.type);
     });
   if (!same) {
     const describe = (s: arrow.Schema): string => s.fields.map((f) => `${f.name}: ${String(f.type)}`).join(', ');
