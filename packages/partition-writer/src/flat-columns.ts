@@ -69,6 +69,35 @@ function bitmap(bytes: Uint8Array): Uint8Array {
   return bits;
 }
 
+const encoder = new TextEncoder();
+
+// Utf8 data for rows `order` of `strings`, encoding each distinct string once (string columns here hold a few
+// distinct values, like the constant `timeframe`).
+function utf8Data(strings: readonly (string | null)[], order: Uint32Array): arrow.Data<arrow.Utf8> {
+  const length = order.length;
+  const encoded = new Map<string, Uint8Array>();
+  const offsets = new Int32Array(length + 1);
+  const valid = new Uint8Array(length);
+  let bytes = 0;
+  for (let i = 0; i < length; i++) {
+    const value = strings[order[i]!] ?? null;
+    if (value !== null) {
+      let utf8 = encoded.get(value);
+      if (utf8 === undefined) encoded.set(value, (utf8 = encoder.encode(value)));
+      bytes += utf8.length;
+      valid[i] = 1;
+    }
+    offsets[i + 1] = bytes;
+  }
+  const data = new Uint8Array(bytes);
+  for (let i = 0; i < length; i++) {
+    const value = strings[order[i]!] ?? null;
+    if (value !== null) data.set(encoded.get(value)!, offsets[i]);
+  }
+  const nullCount = length - valid.reduce((n, v) => n + v, 0);
+  return arrow.makeData({ type: new arrow.Utf8(), length, nullCount, valueOffsets: offsets, data, ...(nullCount === 0 ? {} : { nullBitmap: bitmap(valid) }) });
+}
+
 /** A record batch of `schema` holding rows `order` of `columns` (in that order). */
 export function buildBatch(schema: arrow.Schema, columns: readonly FlatColumn[], order: Uint32Array): arrow.RecordBatch {
   const length = order.length;
@@ -78,11 +107,7 @@ export function buildBatch(schema: arrow.Schema, columns: readonly FlatColumn[],
     const valid = column.valid === null ? null : pick(column.valid, order);
     const nullCount = valid === null ? 0 : valid.reduce((n, v) => n + (v === 0 ? 1 : 0), 0);
     const nulls = nullCount === 0 ? {} : { nullBitmap: bitmap(valid!) };
-    if (Array.isArray(column.values)) {
-      const strings = Array.from(order, (i) => (column.values as (string | null)[])[i] ?? null);
-      const data = arrow.vectorFromArray(strings, new arrow.Utf8()).data[0]!;
-      return data;
-    }
+    if (Array.isArray(column.values)) return utf8Data(column.values, order);
     if (arrow.DataType.isBool(type)) {
       return arrow.makeData({ type: new arrow.Bool(), length, nullCount, data: bitmap(pick(column.values as Uint8Array, order)), ...nulls });
     }
