@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type DataKind, type DatasetIdentity, UnifiedError, datasetRelativePath, utcDateOf } from '@unified/schemas';
+import { openSource } from '@unified/loaders';
 import { type ParquetEngineName, type WritePartitionsOptions, writePartitions } from '../src/index.js';
 import { type Row, START, batchOf, batches, duckRows, shuffled, sortedRows, treeHashes } from './rows.js';
 
@@ -53,6 +54,14 @@ describe.each(['wasm', 'parquetjs'] as const)('engine %s', (engine: ParquetEngin
     expect(report.partitions.every((p) => p.files.length === 1 && p.files[0]!.name === 'part-0.parquet' && /^[0-9a-f]{64}$/u.test(p.files[0]!.sha256))).toBe(true);
     expect(report.partitions[0]!.minTimestamp).toBe(START);
     expect(await duckRows(report.datasetDir)).toEqual(expected(kind, rows));
+    // Our own loaders read the files back to the same rows.
+    const loaded: Row[] = [];
+    for (const partition of report.partitions) {
+      for await (const batch of openSource(join(report.datasetDir, partition.path, 'part-0.parquet'), { kind })) {
+        for (const row of batch) loaded.push(row.toJSON() as Row);
+      }
+    }
+    expect(loaded).toEqual(rows);
   });
 
   it('gives shuffled, day-interleaved input the same bytes as sorted input', async () => {
