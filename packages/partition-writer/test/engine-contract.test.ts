@@ -58,7 +58,7 @@ describe.each(['wasm', 'parquetjs'] as const)('engine %s', (engine: ParquetEngin
     const loaded: Row[] = [];
     for (const partition of report.partitions) {
       for await (const batch of openSource(join(report.datasetDir, partition.path, 'part-0.parquet'), { kind })) {
-        for (const row of batch) loaded.push(row.toJSON() as Row);
+        for (const row of batch) loaded.push(row.toJSON());
       }
     }
     expect(loaded).toEqual(rows);
