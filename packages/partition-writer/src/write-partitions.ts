@@ -89,7 +89,8 @@ async function removeAbandonedStaging(datasetDir: string): Promise<void> {
   const entries = await readdir(datasetDir, { withFileTypes: true }).catch(() => []);
   for (const entry of entries) {
     const pid = entry.isDirectory() && entry.name.startsWith(STAGING_PREFIX) ? Number(entry.name.slice(STAGING_PREFIX.length).split('-')[0]) : NaN;
-    if (Number.isSafeInteger(pid) && (pid === process.pid || !isAlive(pid))) await rm(join(datasetDir, entry.name), { recursive: true, force: true });
+    // Only folders of processes that are gone: a live process (this one included) may be writing there now.
+    if (Number.isSafeInteger(pid) && pid !== process.pid && !isAlive(pid)) await rm(join(datasetDir, entry.name), { recursive: true, force: true });
   }
 }
 
