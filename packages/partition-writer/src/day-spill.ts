@@ -2,8 +2,9 @@
  * Rows of one UTC day kept on disk until the day is sorted: Arrow IPC streams appended to one file, each with a
  * length prefix. Used when the input is not in time order, so memory holds a small buffer per day, not the day.
  */
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, open } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
+import { buildBatch, flattenBatches } from './flat-columns.js';
 
 /** A day's spilled rows. */
 export class DaySpill {
@@ -29,7 +30,11 @@ export class DaySpill {
   /** Writes the buffered rows to the spill file. */
   async flush(): Promise<void> {
     if (this.buffered.length === 0) return;
-    const ipc = arrow.tableToIPC(new arrow.Table(this.buffered), 'stream');
+    // Copy the rows into one compact batch first: Arrow's IPC writer writes a slice's whole source bitmaps, so
+    // spilling many one-row slices of a large batch would write that batch again and again.
+    const { columns, length } = flattenBatches(this.buffered[0]!.schema, this.buffered);
+    const compact = buildBatch(this.buffered[0]!.schema, columns, Uint32Array.from({ length }, (_, i) => i));
+    const ipc = arrow.tableToIPC(new arrow.Table(compact), 'stream');
     const prefix = Buffer.alloc(8);
     prefix.writeBigUInt64LE(BigInt(ipc.byteLength));
     await appendFile(this.path, Buffer.concat([prefix, ipc]));
@@ -37,19 +42,26 @@ export class DaySpill {
     this.bufferedRows = 0;
   }
 
-  /** Every spilled row, in the order added. */
+  /** Every spilled row, in the order added, read one message at a time (a day may exceed any one buffer). */
   async readAll(): Promise<arrow.RecordBatch[]> {
     await this.flush();
-    const bytes = await readFile(this.path).catch((error: unknown) => {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
-      throw error;
-    });
-    const batches: arrow.RecordBatch[] = [];
-    for (let at = 0; at < bytes.length; ) {
-      const length = Number(bytes.readBigUInt64LE(at));
-      batches.push(...arrow.tableFromIPC(bytes.subarray(at + 8, at + 8 + length)).batches);
-      at += 8 + length;
+    if (this.rows === 0) return [];
+    const handle = await open(this.path, 'r');
+    try {
+      const { size } = await handle.stat();
+      const batches: arrow.RecordBatch[] = [];
+      const prefix = Buffer.alloc(8);
+      for (let at = 0; at < size; ) {
+        await handle.read(prefix, 0, 8, at);
+        const length = Number(prefix.readBigUInt64LE(0));
+        const body = Buffer.alloc(length);
+        await handle.read(body, 0, length, at + 8);
+        batches.push(...arrow.tableFromIPC(body).batches);
+        at += 8 + length;
+      }
+      return batches;
+    } finally {
+      await handle.close();
     }
-    return batches;
   }
 }

@@ -86,13 +86,9 @@ class ParquetjsWriter implements EngineWriter {
   ) {}
 
   static async open(sink: FileSink, schema: arrow.Schema, options: EncodeOptions): Promise<ParquetjsWriter> {
-    let failure: unknown;
     const output = new Writable({
       write(chunk: Buffer, _encoding, callback) {
-        sink.write(chunk).then(() => callback(), (error: unknown) => {
-          failure = error;
-          callback(error as Error);
-        });
+        sink.write(chunk).then(() => callback(), (error: unknown) => callback(error as Error));
       },
     });
     // parquetjs only calls write() and end() on its output stream.
@@ -102,16 +98,29 @@ class ParquetjsWriter implements EngineWriter {
       useDataPageV2: false,
     })) as unknown as InternalWriter;
     const engineWriter = new ParquetjsWriter(sink, writer, schema, options.rowGroupSize);
-    engineWriter.failure = failure;
+    // A failed write surfaces through parquetjs's own promise; the stream's 'error' event must not go unheard
+    // (an unhandled 'error' would end the process).
+    output.on('error', (error: Error) => (engineWriter.failure ??= error));
     return engineWriter;
   }
 
   /** Buffers rows and writes a row group whenever `rowGroupSize` rows are waiting. */
   async write(batch: arrow.RecordBatch): Promise<void> {
-    if (this.failure !== undefined) throw this.failure as Error;
+    if (this.failure !== undefined) throw this.failed(this.failure);
     this.pending.push(batch);
     this.pendingRows += batch.numRows;
-    while (this.pendingRows >= this.rowGroupSize) await this.writeRowGroup(this.rowGroupSize);
+    try {
+      while (this.pendingRows >= this.rowGroupSize) await this.writeRowGroup(this.rowGroupSize);
+    } catch (error) {
+      this.failure ??= error;
+      throw this.failed(error);
+    }
+  }
+
+  private failed(cause: unknown): UnifiedError {
+    if (UnifiedError.isInstance(cause)) return cause;
+    const detail = cause instanceof Error ? cause.message : JSON.stringify(cause);
+    return new UnifiedError({ code: 'WRITE_FAILED', message: `${this.sink.path}: the Parquet writer failed: ${detail}`, cause });
   }
 
   // Writes the first `count` pending rows as one row group.
@@ -153,7 +162,7 @@ class ParquetjsWriter implements EngineWriter {
       await this.writer.close();
     } catch (error) {
       await this.sink.abort();
-      throw new UnifiedError({ code: 'WRITE_FAILED', message: `${this.sink.path}: the Parquet writer failed: ${String(error)}`, cause: error });
+      throw this.failed(error);
     }
     const { bytes, sha256 } = await this.sink.finish();
     await assertFooterRows(this.sink.path, this.rows);

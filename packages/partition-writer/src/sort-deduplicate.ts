@@ -33,7 +33,8 @@ function keyNumbers(column: FlatColumn, name: string): Float64Array {
 }
 
 function describe(schema: arrow.Schema, columns: readonly FlatColumn[], i: number): string {
-  return JSON.stringify(rowObject(schema, columns, i), (_key, value: unknown) => (typeof value === 'bigint' ? Number(value) : value));
+  // int64 values print as exact integers, not rounded through a double.
+  return JSON.stringify(rowObject(schema, columns, i), (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value)).replace(/"(-?\d+)n"/gu, '$1');
 }
 
 /**
@@ -80,7 +81,9 @@ export function sortAndDeduplicate(kind: DataKind, columns: readonly FlatColumn[
   const order = new Uint32Array(length - duplicates - conflictsResolved);
   let n = 0;
   for (let i = 0; i < length; i++) if (keep[i] === 1) order[n++] = i;
-  const [first, second] = sortKeys;
-  order.sort(second === undefined ? (a, b) => first![a]! - first![b]! || a - b : (a, b) => first![a]! - first![b]! || second[a]! - second[b]! || a - b);
+  // The natural key breaks ties of the sort key (futures sort by timestamp, keyed by funding_time), so the order
+  // never depends on arrival; survivors have distinct keys.
+  const [first, second = key] = sortKeys;
+  order.sort((a, b) => first![a]! - first![b]! || second[a]! - second[b]! || key[a]! - key[b]!);
   return { order, duplicates, conflictsResolved };
 }

@@ -99,23 +99,39 @@ class WasmWriter implements EngineWriter {
   }
 
   async write(batch: arrow.RecordBatch): Promise<void> {
-    if (this.failure !== undefined) throw this.failure as Error;
+    if (this.failure !== undefined) throw this.failed();
     if (batch.numRows === 0) return;
     const table = parquetWasm.Table.fromIPCStream(arrow.tableToIPC(new arrow.Table(batch), 'stream'));
     try {
-      for (const wasmBatch of table.recordBatches()) await this.channel.offer({ done: false, value: wasmBatch });
+      for (const wasmBatch of table.recordBatches()) await this.offer({ done: false, value: wasmBatch });
     } finally {
       table.free();
     }
     this.rows += batch.numRows;
   }
 
+  // Hands an item to the writer, or fails when the writer stopped (a write error ends its pulls for good).
+  private async offer(item: IteratorResult<parquetWasm.RecordBatch>): Promise<void> {
+    const stopped = this.pump.then(() => {
+      throw this.failed();
+    });
+    await Promise.race([this.channel.offer(item), stopped]);
+  }
+
+  private failed(): UnifiedError {
+    const cause = this.failure;
+    const detail = cause === undefined ? 'it stopped before its input ended' : cause instanceof Error ? cause.message : JSON.stringify(cause);
+    return new UnifiedError({ code: 'WRITE_FAILED', message: `${this.sink.path}: the Parquet writer failed: ${detail}`, cause });
+  }
+
   async close(): Promise<{ rows: number; bytes: number; sha256: string }> {
-    await this.channel.offer({ done: true, value: undefined });
-    await this.pump;
-    if (this.failure !== undefined) {
+    try {
+      await this.offer({ done: true, value: undefined });
+      await this.pump;
+      if (this.failure !== undefined) throw this.failed();
+    } catch (error) {
       await this.sink.abort();
-      throw new UnifiedError({ code: 'WRITE_FAILED', message: `${this.sink.path}: the Parquet writer failed: ${this.failure instanceof Error ? this.failure.message : JSON.stringify(this.failure)}`, cause: this.failure });
+      throw error;
     }
     const { bytes, sha256 } = await this.sink.finish();
     await assertFooterRows(this.sink.path, this.rows);
@@ -123,7 +139,7 @@ class WasmWriter implements EngineWriter {
   }
 
   async abort(): Promise<void> {
-    void this.channel.offer({ done: true, value: undefined });
+    await this.offer({ done: true, value: undefined }).catch(() => undefined);
     await this.pump;
     await this.sink.abort();
   }

@@ -10,8 +10,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { ParquetFile } from 'parquet-wasm';
 import {
@@ -21,10 +21,10 @@ import {
   dateOfDayNumber,
   datasetRelativePath,
   datasetSchemaFor,
-  isTemporaryFileName,
   parseDataFileName,
   partitionPath,
 } from '@unified/schemas';
+import { type JournalPartition, applyJournal, isDataFile, readJournal, writeJournal } from './commit-journal.js';
 import { dayRuns } from './day-runs.js';
 import { DaySpill } from './day-spill.js';
 import { DayWriter, type StagedFile } from './day-writer.js';
@@ -75,6 +75,15 @@ function assertSchema(kind: DataKind, expected: arrow.Schema, actual: arrow.Sche
   }
 }
 
+/** Refuses nulls in the columns the schema declares non-nullable (a Parquet engine would write a broken page). */
+function assertNoRequiredNulls(kind: DataKind, expected: arrow.Schema, batch: arrow.RecordBatch): void {
+  expected.fields.forEach((field, i) => {
+    if (!field.nullable && batch.getChildAt(i)!.nullCount > 0) {
+      throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `a batch has nulls in the ${kind} column "${field.name}", which requires a value in every row` });
+    }
+  });
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -84,13 +93,40 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Removes staging folders of earlier runs whose process is gone (a crash or a kill). */
-async function removeAbandonedStaging(datasetDir: string): Promise<void> {
+// When this process started (ms), part of each staging folder's name: a container that restarts under the same
+// process id must still recognise its predecessor's folder as abandoned.
+const PROCESS_STARTED = Math.round(Date.now() - process.uptime() * 1000);
+
+/**
+ * Finishes or removes staging folders of earlier runs whose process is gone (a crash or a kill): a folder with a
+ * commit journal crashed during its commit and is rolled forward; one without never committed and is removed.
+ * Folders of live processes are left alone.
+ */
+async function recoverAbandonedStaging(datasetDir: string): Promise<void> {
   const entries = await readdir(datasetDir, { withFileTypes: true }).catch(() => []);
   for (const entry of entries) {
-    const pid = entry.isDirectory() && entry.name.startsWith(STAGING_PREFIX) ? Number(entry.name.slice(STAGING_PREFIX.length).split('-')[0]) : NaN;
-    // Only folders of processes that are gone: a live process (this one included) may be writing there now.
-    if (Number.isSafeInteger(pid) && pid !== process.pid && !isAlive(pid)) await rm(join(datasetDir, entry.name), { recursive: true, force: true });
+    if (!entry.isDirectory() || !entry.name.startsWith(STAGING_PREFIX)) continue;
+    const [pidText = '', startedText = ''] = entry.name.slice(STAGING_PREFIX.length).split('-');
+    const pid = Number(pidText);
+    if (!Number.isSafeInteger(pid)) continue;
+    const ours = pid === process.pid && Number(startedText) === PROCESS_STARTED;
+    const abandoned = pid === process.pid ? !ours : !isAlive(pid);
+    if (!abandoned) continue;
+    const stagingDir = join(datasetDir, entry.name);
+    const journal = await readJournal(stagingDir);
+    if (journal !== undefined) await applyJournal(datasetDir, stagingDir, journal);
+    await rm(stagingDir, { recursive: true, force: true });
+  }
+}
+
+/** Removes `dir` and its parents up to and including `top`, as long as they are empty. */
+async function removeEmptyFolders(dir: string, top: string): Promise<void> {
+  for (let current = dir; current.startsWith(top); current = dirname(current)) {
+    const removed = await rmdir(current).then(
+      () => true,
+      () => false,
+    );
+    if (!removed || current === top) return;
   }
 }
 
@@ -100,8 +136,10 @@ async function dataFilesOf(dir: string): Promise<string[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [] as string[];
     throw error;
   });
-  return names.filter((name) => parseDataFileName(name) !== null).sort((a, b) => parseDataFileName(a)! - parseDataFileName(b)!);
+  // Any visible .parquet file is data (DuckDB writes data_0.parquet, pyarrow <uuid>-0.parquet), not only ours.
+  return names.filter(isDataFile).sort((a, b) => (parseDataFileName(a) ?? Infinity) - (parseDataFileName(b) ?? Infinity) || (a < b ? -1 : a > b ? 1 : 0));
 }
+
 
 /** Every row of a Parquet file, as batches of `schema` (only its columns are read). */
 async function readParquet(path: string, schema: arrow.Schema, kind: DataKind): Promise<arrow.RecordBatch[]> {
@@ -159,10 +197,11 @@ export async function writePartitions(batches: AsyncIterable<arrow.RecordBatch>,
     return partitionPath(kind, identity.kind === 'klines' ? { exchange: identity.exchange, symbol: identity.symbol, timeframe: identity.timeframe, ...date } : { exchange: identity.exchange, symbol: identity.symbol, ...date });
   };
 
-  await mkdir(datasetDir, { recursive: true });
-  await removeAbandonedStaging(datasetDir);
-  const stagingDir = join(datasetDir, `${STAGING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
+  const createdFrom = await mkdir(datasetDir, { recursive: true });
+  await recoverAbandonedStaging(datasetDir);
+  const stagingDir = join(datasetDir, `${STAGING_PREFIX}${process.pid}-${PROCESS_STARTED}-${randomBytes(4).toString('hex')}`);
   await mkdir(stagingDir);
+  let succeeded = false;
 
   const days = new Map<number, DayState>();
   let rowsIn = 0;
@@ -227,6 +266,7 @@ export async function writePartitions(batches: AsyncIterable<arrow.RecordBatch>,
     for await (const batch of batches) {
       signal?.throwIfAborted();
       assertSchema(kind, fileSchema, batch.schema);
+      assertNoRequiredNulls(kind, fileSchema, batch);
       rowsIn += batch.numRows;
       const times = batch.getChild('timestamp')!.toArray() as BigInt64Array;
       const keys = batch.getChild(keyName)!.toArray() as BigInt64Array;
@@ -286,28 +326,19 @@ export async function writePartitions(batches: AsyncIterable<arrow.RecordBatch>,
       state.conflictsResolved = sorted.conflictsResolved;
     }
 
-    // Commit: every file is staged and fsynced; rename each into place, then remove the partition's stale files.
+    // Commit: every file is staged and fsynced. Write down what the commit does, then rename each file into place
+    // and remove each partition's stale files; a crash from here on is rolled forward by the next run.
+    const committed = [...days.values()].filter((state) => state.written.length > 0).sort((a, b) => a.dayNumber - b.dayNumber);
+    const journal: JournalPartition[] = committed.map((state) => ({
+      dir: partitionOf(state.dayNumber),
+      files: state.written.map((file) => ({ staged: basename(file.stagedPath), name: file.name })),
+    }));
+    await writeJournal(stagingDir, journal);
     failpoint('before-rename');
-    const staleFilesRemoved: string[] = [];
-    for (const state of [...days.values()].sort((a, b) => a.dayNumber - b.dayNumber)) {
-      if (state.written.length === 0) continue;
-      const relative = partitionOf(state.dayNumber);
-      const partitionDir = join(datasetDir, relative);
-      await mkdir(partitionDir, { recursive: true });
-      for (const file of state.written) {
-        await rename(file.stagedPath, join(partitionDir, file.name));
-        failpoint('after-rename');
-      }
-      failpoint('before-stale-removal');
-      const keep = new Set(state.written.map((f) => f.name));
-      for (const name of await readdir(partitionDir)) {
-        if ((parseDataFileName(name) !== null && !keep.has(name)) || isTemporaryFileName(name)) {
-          await rm(join(partitionDir, name), { force: true });
-          staleFilesRemoved.push(`${relative}/${name}`);
-        }
-      }
+    const staleFilesRemoved = await applyJournal(datasetDir, stagingDir, journal);
+    for (const state of committed) {
       partitions.push({
-        path: relative,
+        path: partitionOf(state.dayNumber),
         files: state.written.map(({ name, rows, bytes, sha256 }) => ({ name, rows, bytes, sha256 })),
         rows: state.written.reduce((n, f) => n + f.rows, 0),
         bytes: state.written.reduce((n, f) => n + f.bytes, 0),
@@ -317,6 +348,7 @@ export async function writePartitions(batches: AsyncIterable<arrow.RecordBatch>,
         conflictsResolved: state.conflictsResolved,
       });
     }
+    succeeded = true;
     return {
       datasetDir,
       engine: engineName,
@@ -336,5 +368,7 @@ export async function writePartitions(batches: AsyncIterable<arrow.RecordBatch>,
   } finally {
     if (current !== undefined) await current.writer.abort();
     await rm(stagingDir, { recursive: true, force: true });
+    // A failed run on a new dataset leaves no empty dataset folder behind (D9: it changes nothing).
+    if (!succeeded && createdFrom !== undefined) await removeEmptyFolders(datasetDir, createdFrom);
   }
 }

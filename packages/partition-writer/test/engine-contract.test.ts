@@ -1,7 +1,7 @@
 // One contract, both engines: what DuckDB reads back is exactly the input (sorted, deduplicated, partitioned
 // by UTC day), input order never changes a byte, duplicates and conflicts follow D7, re-runs are
 // byte-identical, the existingData modes do what they say, and a failed run changes nothing.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
@@ -88,7 +88,7 @@ describe.each(['wasm', 'parquetjs'] as const)('engine %s', (engine: ParquetEngin
     const error = await failure(write('klines', batches('klines', [...rows, changed]), out));
     expect(error.code).toBe('DUPLICATE_CONFLICT');
     expect(error.message).toMatch(new RegExp(`two klines rows share timestamp=${Number(rows[10]!['timestamp'])} but differ: \\{.*"close":${String(rows[10]!['close'])}.*\\} and \\{.*"close":123\\.5.*\\}`, 'u'));
-    expect(readdirSync(join(out, datasetRelativePath(IDENTITY.klines)))).toEqual([]);
+    expect(existsSync(join(out, datasetRelativePath(IDENTITY.klines)))).toBe(false);
 
     const kept = await write('klines', batches('klines', [...rows, changed]), freshDir(), { onConflict: 'keep-last' });
     expect(kept.conflictsResolved).toBe(1);
@@ -173,10 +173,38 @@ describe.each(['wasm', 'parquetjs'] as const)('engine %s', (engine: ParquetEngin
     expect(readdirSync(first.datasetDir).filter((name) => name.startsWith('.'))).toEqual([]);
   });
 
+  it('spills row-by-row day interleaving compactly and still gives the sorted bytes', async () => {
+    const rows = sortedRows('aggtrades', 20_000, 2);
+    const half = rows.length / 2;
+    const alternating = rows.slice(0, half).flatMap((row, i) => [row, rows[half + i]!]);
+    const sorted = await write('aggtrades', batches('aggtrades', rows, 4096), freshDir());
+    const mixed = await write('aggtrades', batches('aggtrades', alternating, 4096), freshDir());
+    expect(treeHashes(mixed.datasetDir)).toEqual(treeHashes(sorted.datasetDir));
+  });
+
+  it('refuses a null in a column that requires a value', async () => {
+    const rows = sortedRows('klines', 10, 1);
+    const error = await failure(write('klines', batches('klines', [...rows.slice(0, 5), { ...rows[5]!, close: null }]), freshDir()));
+    expect([error.code, error.message]).toEqual(['INVALID_ARGUMENT', 'a batch has nulls in the klines column "close", which requires a value in every row']);
+  });
+
+  it('treats any visible .parquet file in a partition as data: error refuses it, replace removes it', async () => {
+    const rows = sortedRows('futures', 20, 1);
+    const out = freshDir();
+    const first = await write('futures', batches('futures', rows), out);
+    const partition = join(first.datasetDir, first.partitions[0]!.path);
+    copyFileSync(join(partition, 'part-0.parquet'), join(partition, 'data_0.parquet'));
+    expect((await failure(write('futures', batches('futures', rows), out, { existingData: 'error' }))).message).toMatch(/already holds part-0\.parquet, data_0\.parquet/u);
+    const replaced = await write('futures', batches('futures', rows), out);
+    expect(replaced.staleFilesRemoved).toEqual([`${first.partitions[0]!.path}/data_0.parquet`]);
+    expect(await duckRows(first.datasetDir)).toEqual(expected('futures', rows));
+  });
+
   it('writes nothing for empty input', async () => {
     const out = freshDir();
     const report = await write('klines', batches('klines', []), out);
     expect([report.rowsIn, report.partitions]).toEqual([0, []]);
+    expect(readdirSync(report.datasetDir)).toEqual([]);
     expect(existsSync(join(out, datasetRelativePath(IDENTITY.klines)))).toBe(true);
   });
 });

@@ -52,6 +52,27 @@ describe('a crash at each failpoint', () => {
     expect(readdirSync(again.datasetDir).filter((entry) => entry.startsWith('.'))).toEqual([]);
   });
 
+  it.each(['after-rename', 'before-stale-removal'])('a crash at %s is rolled forward even by a run that writes other days', async (name) => {
+    const out = join(root, `${name}-forward`);
+    const first = await writePartitions(batches('aggtrades', oldRows), { outputDir: out, dataset, maxRowsPerFile: 400 });
+    const run = spawnSync(process.execPath, [child, input, out, 'aggtrades', '20000000'], { env: { ...process.env, UNIFIED_FAILPOINT: name }, encoding: 'utf8' });
+    expect(run.signal).toBe('SIGKILL');
+    // A later run over another day finishes the dead run's commit: no partition keeps old parts beside new ones.
+    const otherDay = sortedRows('aggtrades', 10, 1, 3).map((row, i) => ({
+      ...row,
+      trade_id: BigInt(9_000_000 + i),
+      timestamp: BigInt(Number(row['timestamp']) + 10 * 86_400_000),
+      timestamp_us: (row['timestamp_us'] as bigint) + 10n * 86_400_000_000n,
+    }));
+    await writePartitions(batches('aggtrades', otherDay), { outputDir: out, dataset });
+    const [counts] = await queryDuckDb(`SELECT count(*) AS n, count(DISTINCT trade_id) AS ids FROM read_parquet(${sqlString(`${first.datasetDir}/**/*.parquet`)})`);
+    expect(Number(counts!['n'])).toBe(3000 + 10);
+    expect(Number(counts!['ids'])).toBe(3000 + 10);
+    const clean = await writePartitions(batches('aggtrades', newRows), { outputDir: join(root, `${name}-forward-clean`), dataset });
+    const newDays = Object.fromEntries(Object.entries(treeHashes(first.datasetDir)).filter(([path]) => !path.includes('/day=9/') && !path.includes('/day=10/') && !path.includes('/day=11/')));
+    expect(newDays).toEqual(treeHashes(clean.datasetDir));
+  });
+
   it.each(['after-temp-write', 'before-rename'])('a crash at %s, before any rename, leaves the dataset exactly as it was', async (name) => {
     const out = join(root, `${name}-untouched`);
     const first = await writePartitions(batches('aggtrades', oldRows), { outputDir: out, dataset, maxRowsPerFile: 400 });
