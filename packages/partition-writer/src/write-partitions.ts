@@ -208,13 +208,11 @@ export async function writePartitions(batches: AsyncIterable<arrow.RecordBatch>,
   let inOrder = true;
   let current: { state: DayState; writer: DayWriter; lastKey: number; lastTime: number } | undefined;
   let spilledInMemory = 0;
-  const checkedPartitions = new Set<number>();
 
   const dayState = async (dayNumber: number): Promise<DayState> => {
     let state = days.get(dayNumber);
     if (state === undefined) {
-      if (existingData === 'error' && !checkedPartitions.has(dayNumber)) {
-        checkedPartitions.add(dayNumber);
+      if (existingData === 'error') {
         const existing = await dataFilesOf(join(datasetDir, partitionOf(dayNumber)));
         if (existing.length > 0) {
           throw new UnifiedError({ code: 'PARTITION_EXISTS', message: `${join(datasetDir, partitionOf(dayNumber))} already holds ${existing.join(', ')}; existingData is 'error'` });
