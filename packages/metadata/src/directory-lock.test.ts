@@ -1,0 +1,57 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LOCK_FILE_NAME, withDirectoryLock } from './directory-lock.js';
+
+const root = mkdtempSync(join(tmpdir(), 'unified-lock-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('withDirectoryLock', () => {
+  it('lets one holder in at a time and releases the lock afterwards, also when the work throws', async () => {
+    const dir = join(root, 'a');
+    const events: string[] = [];
+    const work = (name: string) => async (): Promise<void> => {
+      events.push(`${name} in`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      events.push(`${name} out`);
+    };
+    await Promise.all([withDirectoryLock(dir, work('first'), { pollMs: 5 }), withDirectoryLock(dir, work('second'), { pollMs: 5 })]);
+    expect(events).toEqual(['first in', 'first out', 'second in', 'second out']);
+    await expect(withDirectoryLock(dir, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(existsSync(join(dir, LOCK_FILE_NAME))).toBe(false);
+  });
+
+  it('records who holds it', async () => {
+    const dir = join(root, 'b');
+    const holder = await withDirectoryLock(dir, () => Promise.resolve(JSON.parse(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8')) as Record<string, unknown>));
+    expect(holder).toMatchObject({ pid: process.pid, host: hostname() });
+  });
+
+  it('takes over a lock left by a process that is gone', async () => {
+    const dir = join(root, 'c');
+    await withDirectoryLock(dir, () => Promise.resolve());
+    // Process ids are below 2^22 on Linux: this one cannot be running.
+    writeFileSync(join(dir, LOCK_FILE_NAME), JSON.stringify({ pid: 2 ** 22 + 7, host: hostname(), started: 0, since: '2026-01-01T00:00:00.000Z', token: 'x' }));
+    expect(await withDirectoryLock(dir, () => Promise.resolve('done'), { timeoutMs: 1000 })).toBe('done');
+  });
+
+  it('times out on a live holder, naming it', async () => {
+    const dir = join(root, 'd');
+    await withDirectoryLock(dir, () => Promise.resolve());
+    writeFileSync(join(dir, LOCK_FILE_NAME), JSON.stringify({ pid: process.ppid, host: hostname(), started: 0, since: '2026-01-01T00:00:00.000Z', token: 'x' }));
+    await expect(withDirectoryLock(dir, () => Promise.resolve(), { timeoutMs: 100, pollMs: 10 })).rejects.toMatchObject({
+      code: 'LOCK_TIMEOUT',
+      message: expect.stringMatching(new RegExp(`locked by process ${process.ppid} on .* since 2026-01-01T00:00:00\\.000Z; waited 100 ms`, 'u')) as unknown,
+    });
+    // The live holder's lock is left alone.
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8'))).toMatchObject({ token: 'x' });
+  });
+
+  it('stops waiting when its signal aborts', async () => {
+    const dir = join(root, 'e');
+    await withDirectoryLock(dir, () => Promise.resolve());
+    writeFileSync(join(dir, LOCK_FILE_NAME), JSON.stringify({ pid: process.ppid, host: hostname(), started: 0, since: '2026-01-01T00:00:00.000Z', token: 'x' }));
+    await expect(withDirectoryLock(dir, () => Promise.resolve(), { signal: AbortSignal.timeout(50), pollMs: 10 })).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+});
