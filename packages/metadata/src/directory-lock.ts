@@ -7,13 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
-import { UnifiedError } from '@unified/schemas';
+import { PROCESS_STARTED_MS, UnifiedError, isProcessAlive } from '@unified/schemas';
 
 /** Name of the lock file inside the locked folder (hidden, D4). */
 export const LOCK_FILE_NAME = '.lock';
 
-// When this process started (ms): with the pid it tells this process from an earlier one with the same pid.
-const PROCESS_STARTED = Math.round(Date.now() - process.uptime() * 1000);
 
 /** Who holds a lock. */
 export interface LockHolder {
@@ -37,20 +35,11 @@ export interface DirectoryLockOptions {
   readonly signal?: AbortSignal;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Whether the holder is certainly gone: same host, and its process no longer runs (or is this one reborn). */
 function isAbandoned(holder: LockHolder): boolean {
   if (holder.host !== hostname()) return false;
-  if (holder.pid === process.pid) return holder.started !== PROCESS_STARTED;
-  return !isAlive(holder.pid);
+  if (holder.pid === process.pid) return holder.started !== PROCESS_STARTED_MS;
+  return !isProcessAlive(holder.pid);
 }
 
 async function readHolder(path: string): Promise<LockHolder | undefined> {
@@ -92,7 +81,7 @@ export async function withDirectoryLock<T>(dir: string, fn: () => Promise<T>, op
   const { timeoutMs = 30_000, pollMs = 100, signal } = options;
   await mkdir(dir, { recursive: true });
   const path = join(dir, LOCK_FILE_NAME);
-  const holder: LockHolder = { pid: process.pid, host: hostname(), started: PROCESS_STARTED, since: new Date().toISOString(), token: randomBytes(8).toString('hex') };
+  const holder: LockHolder = { pid: process.pid, host: hostname(), started: PROCESS_STARTED_MS, since: new Date().toISOString(), token: randomBytes(8).toString('hex') };
   const deadline = Date.now() + timeoutMs;
   let unreadableSince: number | undefined;
   for (;;) {

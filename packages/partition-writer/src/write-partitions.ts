@@ -16,11 +16,13 @@ import * as arrow from 'apache-arrow';
 import { ParquetFile } from 'parquet-wasm';
 import {
   type DataKind,
+  PROCESS_STARTED_MS,
   UnifiedError,
   canonicalDatasetIdentity,
   dateOfDayNumber,
   datasetRelativePath,
   datasetSchemaFor,
+  isProcessAlive,
   parseDataFileName,
   partitionPath,
 } from '@unified/schemas';
@@ -84,19 +86,6 @@ function assertNoRequiredNulls(kind: DataKind, expected: arrow.Schema, batch: ar
   });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-// When this process started (ms), part of each staging folder's name: a container that restarts under the same
-// process id must still recognise its predecessor's folder as abandoned.
-const PROCESS_STARTED = Math.round(Date.now() - process.uptime() * 1000);
-
 /**
  * Finishes or removes staging folders of earlier runs whose process is gone (a crash or a kill): a folder with a
  * commit journal crashed during its commit and is rolled forward; one without never committed and is removed.
@@ -109,8 +98,8 @@ async function recoverAbandonedStaging(datasetDir: string): Promise<void> {
     const [pidText = '', startedText = ''] = entry.name.slice(STAGING_PREFIX.length).split('-');
     const pid = Number(pidText);
     if (!Number.isSafeInteger(pid)) continue;
-    const ours = pid === process.pid && Number(startedText) === PROCESS_STARTED;
-    const abandoned = pid === process.pid ? !ours : !isAlive(pid);
+    const ours = pid === process.pid && Number(startedText) === PROCESS_STARTED_MS;
+    const abandoned = pid === process.pid ? !ours : !isProcessAlive(pid);
     if (!abandoned) continue;
     const stagingDir = join(datasetDir, entry.name);
     const journal = await readJournal(stagingDir);
@@ -199,7 +188,8 @@ export async function writePartitions(batches: AsyncIterable<arrow.RecordBatch>,
 
   const createdFrom = await mkdir(datasetDir, { recursive: true });
   await recoverAbandonedStaging(datasetDir);
-  const stagingDir = join(datasetDir, `${STAGING_PREFIX}${process.pid}-${PROCESS_STARTED}-${randomBytes(4).toString('hex')}`);
+  // pid and process start: a container restarting under the same pid still recognises its predecessor's folder.
+  const stagingDir = join(datasetDir, `${STAGING_PREFIX}${process.pid}-${PROCESS_STARTED_MS}-${randomBytes(4).toString('hex')}`);
   await mkdir(stagingDir);
   let succeeded = false;
 

@@ -117,3 +117,6 @@ export {
   plausibleTimeWindow,
 } from './plausible-time.js';
 export type { AssertPlausibleOptions, TimeWindow } from './plausible-time.js';
+
+// Processes
+export { PROCESS_STARTED_MS, isProcessAlive } from './process-identity.js';
