@@ -1,6 +1,14 @@
 // Writing partitions
-export { writePartitions } from './write-partitions.js';
-export type { ExistingDataPolicy, PartitionReport, WritePartitionsOptions, WriteReport, WrittenFile } from './write-options.js';
+export { recoverInterruptedWrites, stagePartitions, writePartitions } from './write-partitions.js';
+export type {
+  ExistingDataPolicy,
+  PartitionReport,
+  StagedReport,
+  StagedWrite,
+  WritePartitionsOptions,
+  WriteReport,
+  WrittenFile,
+} from './write-options.js';
 export type { ConflictPolicy } from './sort-deduplicate.js';
 
 // Engines

@@ -77,3 +77,23 @@ export interface WriteReport {
   /** Files from an earlier run removed from the written partitions (relative to the dataset folder). */
   readonly staleFilesRemoved: readonly string[];
 }
+
+/** What a staged write will commit: the {@link WriteReport} without the stale files, known only at commit. */
+export type StagedReport = Omit<WriteReport, 'staleFilesRemoved'>;
+
+/** A write whose files are staged but not yet visible (see `stagePartitions`). */
+export interface StagedWrite {
+  /** Absolute path of the dataset folder. */
+  readonly datasetDir: string;
+  /** The partitions and counts the commit makes visible. */
+  readonly report: StagedReport;
+  /**
+   * Writes the commit journal, so that a crash from now on is rolled forward (completed) by the next write to
+   * the dataset instead of discarded. Idempotent; `commit` does it when it was not done.
+   */
+  prepareCommit(): Promise<void>;
+  /** Renames the staged files into their partitions and removes the partitions' stale files. */
+  commit(): Promise<WriteReport>;
+  /** Removes the staged files; the dataset stays as it was. Does nothing after `commit`. */
+  discard(): Promise<void>;
+}

@@ -36,7 +36,7 @@ import type { EncodeOptions, ParquetEngine, ParquetEngineName } from './parquet-
 import { PARQUETJS_ENGINE } from './parquetjs-engine.js';
 import { sortAndDeduplicate } from './sort-deduplicate.js';
 import { WASM_ENGINE } from './wasm-engine.js';
-import type { PartitionReport, WritePartitionsOptions, WriteReport } from './write-options.js';
+import type { PartitionReport, StagedReport, StagedWrite, WritePartitionsOptions, WriteReport } from './write-options.js';
 
 const ENGINES: Readonly<Record<ParquetEngineName, ParquetEngine>> = { wasm: WASM_ENGINE, parquetjs: PARQUETJS_ENGINE };
 
@@ -163,6 +163,35 @@ async function readParquet(path: string, schema: arrow.Schema, kind: DataKind): 
  * });
  */
 export async function writePartitions(batches: AsyncIterable<arrow.RecordBatch>, options: WritePartitionsOptions): Promise<WriteReport> {
+  const staged = await stagePartitions(batches, options);
+  try {
+    return await staged.commit();
+  } catch (error) {
+    await staged.discard();
+    throw error;
+  }
+}
+
+/**
+ * The first half of {@link writePartitions}: reads every batch and stages every day's files, fsynced and
+ * checked, in a hidden folder of the dataset, without changing anything a reader sees. The caller then commits
+ * or discards. Use it to commit several datasets together, after everything that can fail has succeeded.
+ *
+ * A staged write holds files on disk until it is committed or discarded; a process that dies holding one
+ * leaves a folder the next write (or {@link recoverInterruptedWrites}) removes.
+ *
+ * @example
+ * const klines = await stagePartitions(openSource('klines.csv'), { outputDir, dataset: klinesDataset });
+ * const trades = await stagePartitions(openSource('trades.csv'), { outputDir, dataset: tradesDataset }).catch(async (e) => {
+ *   await klines.discard();
+ *   throw e;
+ * });
+ * await klines.prepareCommit(); // from here a crash is rolled forward by the next run
+ * await trades.prepareCommit();
+ * await klines.commit();
+ * await trades.commit();
+ */
+export async function stagePartitions(batches: AsyncIterable<arrow.RecordBatch>, options: WritePartitionsOptions): Promise<StagedWrite> {
   const {
     engine: engineName = 'wasm',
     compression = 'snappy',
@@ -191,7 +220,7 @@ export async function writePartitions(batches: AsyncIterable<arrow.RecordBatch>,
   // pid and process start: a container restarting under the same pid still recognises its predecessor's folder.
   const stagingDir = join(datasetDir, `${STAGING_PREFIX}${process.pid}-${PROCESS_STARTED_MS}-${randomBytes(4).toString('hex')}`);
   await mkdir(stagingDir);
-  let succeeded = false;
+  let staged = false;
 
   const days = new Map<number, DayState>();
   let rowsIn = 0;
@@ -314,16 +343,13 @@ export async function writePartitions(batches: AsyncIterable<arrow.RecordBatch>,
       state.conflictsResolved = sorted.conflictsResolved;
     }
 
-    // Commit: every file is staged and fsynced. Write down what the commit does, then rename each file into place
-    // and remove each partition's stale files; a crash from here on is rolled forward by the next run.
+    // Every file is staged and fsynced. The commit writes down what it does, then renames each file into place
+    // and removes each partition's stale files; a crash from the journal on is rolled forward by the next run.
     const committed = [...days.values()].filter((state) => state.written.length > 0).sort((a, b) => a.dayNumber - b.dayNumber);
     const journal: JournalPartition[] = committed.map((state) => ({
       dir: partitionOf(state.dayNumber),
       files: state.written.map((file) => ({ staged: basename(file.stagedPath), name: file.name })),
     }));
-    await writeJournal(stagingDir, journal);
-    failpoint('before-rename');
-    const staleFilesRemoved = await applyJournal(datasetDir, stagingDir, journal);
     for (const state of committed) {
       partitions.push({
         path: partitionOf(state.dayNumber),
@@ -336,8 +362,7 @@ export async function writePartitions(batches: AsyncIterable<arrow.RecordBatch>,
         conflictsResolved: state.conflictsResolved,
       });
     }
-    succeeded = true;
-    return {
+    const report: StagedReport = {
       datasetDir,
       engine: engineName,
       compression,
@@ -346,8 +371,9 @@ export async function writePartitions(batches: AsyncIterable<arrow.RecordBatch>,
       duplicatesDropped: partitions.reduce((n, p) => n + p.duplicatesDropped, 0),
       conflictsResolved: partitions.reduce((n, p) => n + p.conflictsResolved, 0),
       partitions,
-      staleFilesRemoved,
     };
+    staged = true;
+    return new Staged(report, stagingDir, journal, createdFrom);
   } catch (error) {
     if (signal?.aborted === true && !UnifiedError.isInstance(error)) {
       throw new UnifiedError({ code: 'ABORTED', message: `writing ${datasetDir} was aborted; nothing was committed`, cause: error });
@@ -355,8 +381,66 @@ export async function writePartitions(batches: AsyncIterable<arrow.RecordBatch>,
     throw error;
   } finally {
     if (current !== undefined) await current.writer.abort();
-    await rm(stagingDir, { recursive: true, force: true });
-    // A failed run on a new dataset leaves no empty dataset folder behind (D9: it changes nothing).
-    if (!succeeded && createdFrom !== undefined) await removeEmptyFolders(datasetDir, createdFrom);
+    if (!staged) await removeStaging(stagingDir, datasetDir, createdFrom);
   }
+}
+
+/** Removes a staging folder, and the dataset folders a failed run created (D9: it changes nothing). */
+async function removeStaging(stagingDir: string, datasetDir: string, createdFrom: string | undefined): Promise<void> {
+  await rm(stagingDir, { recursive: true, force: true });
+  if (createdFrom !== undefined) await removeEmptyFolders(datasetDir, createdFrom);
+}
+
+class Staged implements StagedWrite {
+  private state: 'staged' | 'prepared' | 'committed' | 'discarded' = 'staged';
+
+  constructor(
+    readonly report: StagedReport,
+    private readonly stagingDir: string,
+    private readonly journal: readonly JournalPartition[],
+    private readonly createdFrom: string | undefined,
+  ) {}
+
+  get datasetDir(): string {
+    return this.report.datasetDir;
+  }
+
+  async prepareCommit(): Promise<void> {
+    this.assertOpen('prepare');
+    if (this.state === 'prepared') return;
+    await writeJournal(this.stagingDir, this.journal);
+    this.state = 'prepared';
+  }
+
+  async commit(): Promise<WriteReport> {
+    this.assertOpen('commit');
+    await this.prepareCommit();
+    failpoint('before-rename');
+    const staleFilesRemoved = await applyJournal(this.report.datasetDir, this.stagingDir, this.journal);
+    this.state = 'committed';
+    await rm(this.stagingDir, { recursive: true, force: true });
+    return { ...this.report, staleFilesRemoved };
+  }
+
+  async discard(): Promise<void> {
+    if (this.state === 'committed' || this.state === 'discarded') return;
+    this.state = 'discarded';
+    await removeStaging(this.stagingDir, this.report.datasetDir, this.createdFrom);
+  }
+
+  private assertOpen(action: string): void {
+    if (this.state === 'committed' || this.state === 'discarded') {
+      throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `cannot ${action} the staged write of ${this.report.datasetDir}: it was already ${this.state}` });
+    }
+  }
+}
+
+/**
+ * Finishes what earlier writes to the dataset at `datasetDir` left behind when their process died: a commit
+ * that was under way is completed from its journal (roll forward); files staged but never committed are
+ * removed. Writes of live processes are left alone. {@link stagePartitions} does this itself; call it before
+ * deciding from a dataset's files that nothing needs writing.
+ */
+export async function recoverInterruptedWrites(datasetDir: string): Promise<void> {
+  await recoverAbandonedStaging(resolve(datasetDir));
 }

@@ -8,7 +8,7 @@ import type { RecordBatch } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type DataKind, type DatasetIdentity, UnifiedError, datasetRelativePath, utcDateOf } from '@unified/schemas';
 import { openSource } from '@unified/loaders';
-import { type ParquetEngineName, type WritePartitionsOptions, writePartitions } from '../src/index.js';
+import { type ParquetEngineName, type WritePartitionsOptions, stagePartitions, writePartitions } from '../src/index.js';
 import { type Row, START, batchOf, batches, duckRows, shuffled, sortedRows, treeHashes } from './rows.js';
 
 const root = mkdtempSync(join(tmpdir(), 'unified-writer-'));
@@ -219,5 +219,41 @@ describe('engine options', () => {
     const rows = sortedRows('futures', 50, 1);
     const report = await writePartitions(batches('futures', rows), { outputDir: freshDir(), dataset: IDENTITY.futures, compression });
     expect(await duckRows(report.datasetDir)).toEqual(expected('futures', rows));
+  });
+});
+
+describe('staged writes', () => {
+  it('show nothing until committed, commit to the bytes writePartitions gives, and discard to no change', async () => {
+    const rows = sortedRows('aggtrades', 2000, 2);
+    const out = freshDir();
+    const datasetDir = join(out, datasetRelativePath(IDENTITY.aggtrades));
+    const first = await writePartitions(batches('aggtrades', rows.slice(0, 1000)), { outputDir: out, dataset: IDENTITY.aggtrades });
+    const before = treeHashes(datasetDir);
+
+    const discarded = await stagePartitions(batches('aggtrades', rows), { outputDir: out, dataset: IDENTITY.aggtrades });
+    expect(discarded.report.rowsWritten).toBe(2000);
+    const visible = (): Record<string, string> => Object.fromEntries(Object.entries(treeHashes(datasetDir)).filter(([path]) => !path.startsWith('.')));
+    expect(visible()).toEqual(before);
+    await discarded.discard();
+    await discarded.discard();
+    expect(treeHashes(datasetDir)).toEqual(before);
+    await expect(discarded.commit()).rejects.toThrow(/already discarded/u);
+
+    const staged = await stagePartitions(batches('aggtrades', rows), { outputDir: out, dataset: IDENTITY.aggtrades });
+    await staged.prepareCommit();
+    expect(visible()).toEqual(before);
+    const report = await staged.commit();
+    expect(report.partitions.map((p) => p.rows)).toEqual(staged.report.partitions.map((p) => p.rows));
+    const once = await writePartitions(batches('aggtrades', rows), { outputDir: freshDir(), dataset: IDENTITY.aggtrades });
+    expect(treeHashes(datasetDir)).toEqual(treeHashes(once.datasetDir));
+    expect(first.partitions).toHaveLength(1);
+  });
+
+  it('removes a new dataset folder again when its staged write is discarded', async () => {
+    const out = freshDir();
+    const staged = await stagePartitions(batches('futures', sortedRows('futures', 20, 1)), { outputDir: out, dataset: IDENTITY.futures });
+    expect(existsSync(staged.datasetDir)).toBe(true);
+    await staged.discard();
+    expect(existsSync(out)).toBe(false);
   });
 });
