@@ -5,8 +5,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UnifiedError, isDataKind, type DataKind } from '@unified/schemas';
-import { readJsonFile, writeJsonFile } from './json-file.js';
+import { type StagedFile, UnifiedError, isDataKind, type DataKind } from '@unified/schemas';
+import { readJsonFile, stageJsonFile } from './json-file.js';
 
 /** File name of the manifest inside a dataset folder. */
 export const MANIFEST_FILE_NAME = '_manifest.json';
@@ -73,8 +73,14 @@ export function datasetManifest(identity: { kind: DataKind; exchange: string; sy
 
 /** Writes `<datasetDir>/_manifest.json` atomically (creating the folder if needed). */
 export async function writeDatasetManifest(datasetDir: string, manifest: DatasetManifest): Promise<void> {
+  const staged = await stageDatasetManifest(datasetDir, manifest);
+  await staged.commit();
+}
+
+/** {@link writeDatasetManifest} in two steps: written under a temporary name now, made visible by `commit()`. */
+export async function stageDatasetManifest(datasetDir: string, manifest: DatasetManifest): Promise<StagedFile> {
   await mkdir(datasetDir, { recursive: true });
-  await writeJsonFile(join(datasetDir, MANIFEST_FILE_NAME), manifest);
+  return stageJsonFile(join(datasetDir, MANIFEST_FILE_NAME), manifest);
 }
 
 /** Reads and checks `<datasetDir>/_manifest.json`, or `undefined` when there is none. Throws `METADATA_INVALID`. */

@@ -1,5 +1,5 @@
 // JSON sidecar files
-export { readJsonFile, writeJsonFile } from './json-file.js';
+export { readJsonFile, stageJsonFile, writeJsonFile } from './json-file.js';
 
 // Dataset manifests
 export {
@@ -7,10 +7,34 @@ export {
   MANIFEST_FORMAT_VERSION,
   datasetManifest,
   readDatasetManifest,
+  stageDatasetManifest,
   updateDatasetManifest,
   writeDatasetManifest,
 } from './dataset-manifest.js';
 export type { DatasetManifest, ManifestFile } from './dataset-manifest.js';
+
+// metadata.json
+export {
+  METADATA_FILE_NAME,
+  METADATA_FORMAT_VERSION,
+  datasetMetadata,
+  readUnifiedMetadata,
+  stageUnifiedMetadata,
+  updateUnifiedMetadata,
+} from './unified-metadata.js';
+export type {
+  ColumnDescription,
+  DataTypeMetadata,
+  DatasetMetadata,
+  DatasetMetadataInput,
+  RunRecord,
+  SourceRecord,
+  UnifiedMetadata,
+} from './unified-metadata.js';
+
+// _config.json
+export { CONFIG_FILE_NAME, CONFIG_FORMAT_VERSION, datasetConfig, readUnifiedConfig, stageUnifiedConfig, updateUnifiedConfig } from './unified-config.js';
+export type { ConfigDefaults, DatasetConfig, UnifiedConfig, WriteSettings } from './unified-config.js';
 
 // Locks
 export { LOCK_FILE_NAME, withDirectoryLock } from './directory-lock.js';

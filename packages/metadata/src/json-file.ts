@@ -5,7 +5,7 @@
  * never turn into `null` or lose digits.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { UnifiedError, writeFileAtomically } from '@unified/schemas';
+import { type StagedFile, UnifiedError, stageFileAtomically } from '@unified/schemas';
 
 function refuse(path: string, where: string, reason: string): never {
   throw new UnifiedError({ code: 'METADATA_INVALID', message: `${path}: ${where === '' ? 'value' : where} ${reason}` });
@@ -49,10 +49,28 @@ function toExactJson(value: unknown, path: string, where: string): unknown {
  * await writeJsonFile('data_cache/unified/_config.json', { version: 1, datasets: {} });
  */
 export async function writeJsonFile(path: string, value: unknown): Promise<void> {
+  const staged = await stageJsonFile(path, value);
+  await staged.commit();
+}
+
+/**
+ * {@link writeJsonFile} in two steps: the JSON is checked and written (fsynced) under a temporary name now, and
+ * renamed into place by `commit()`, so a run can make its metadata visible together with its data, after
+ * everything that can fail has succeeded.
+ *
+ * @example
+ * const staged = await stageJsonFile('data_cache/unified/metadata.json', metadata);
+ * await staged.commit(); // or staged.discard()
+ */
+export async function stageJsonFile(path: string, value: unknown): Promise<StagedFile> {
   const text = `${JSON.stringify(toExactJson(value, path, ''), null, 2)}\n`;
-  await writeFileAtomically(path, async (tempPath) => {
-    await writeFile(tempPath, text, { flush: true });
-  });
+  try {
+    return await stageFileAtomically(path, async (tempPath) => {
+      await writeFile(tempPath, text, { flush: true });
+    });
+  } catch (error) {
+    throw new UnifiedError({ code: 'WRITE_FAILED', message: `${path}: cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)})`, cause: error });
+  }
 }
 
 /**

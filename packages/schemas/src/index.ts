@@ -71,7 +71,8 @@ export {
   parseDataFileName,
   temporaryFileName,
 } from './data-file-names.js';
-export { removeTemporaryFiles, writeFileAtomically } from './write-file-atomically.js';
+export { removeTemporaryFiles, stageFileAtomically, writeFileAtomically } from './write-file-atomically.js';
+export type { StagedFile } from './write-file-atomically.js';
 export {
   decodePartitionValue,
   encodePartitionSegment,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isTemporaryFileName } from './data-file-names.js';
-import { removeTemporaryFiles, writeFileAtomically } from './write-file-atomically.js';
+import { removeTemporaryFiles, stageFileAtomically, writeFileAtomically } from './write-file-atomically.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'unified-atomic-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -48,5 +48,29 @@ describe('removeTemporaryFiles', () => {
     expect(await removeTemporaryFiles(sub)).toEqual(['.other.csv.tmp-9']);
     expect(readdirSync(sub).sort()).toEqual(['.lock', '_manifest.json', 'part-0.parquet']);
     expect(await removeTemporaryFiles(join(sub, 'absent'))).toEqual([]);
+  });
+});
+
+describe('stageFileAtomically', () => {
+  it('keeps the old file visible until commit, and discard leaves it untouched', async () => {
+    const sub = mkdtempSync(join(dir, 'staged-'));
+    const path = join(sub, '_config.json');
+    writeFileSync(path, 'old');
+    const discarded = await stageFileAtomically(path, (temp) => writeFile(temp, 'discarded'));
+    expect(readFileSync(path, 'utf8')).toBe('old');
+    expect(readdirSync(sub).filter(isTemporaryFileName)).toHaveLength(1);
+    await discarded.discard();
+    expect(readdirSync(sub)).toEqual(['_config.json']);
+    expect(readFileSync(path, 'utf8')).toBe('old');
+
+    const staged = await stageFileAtomically(path, async (temp) => {
+      await writeFile(temp, 'new');
+      return 'written';
+    });
+    expect([staged.result, readFileSync(path, 'utf8')]).toEqual(['written', 'old']);
+    await staged.commit();
+    await staged.commit();
+    await staged.discard();
+    expect([readFileSync(path, 'utf8'), readdirSync(sub)]).toEqual(['new', ['_config.json']]);
   });
 });

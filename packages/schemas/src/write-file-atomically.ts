@@ -16,16 +16,62 @@ import { isTemporaryFileName, temporaryFileName } from './data-file-names.js';
  * await writeFileAtomically('unified/metadata.json', (temp) => writeFile(temp, json));
  */
 export async function writeFileAtomically<T>(path: string, write: (tempPath: string) => Promise<T>): Promise<T> {
+  const staged = await stageFileAtomically(path, write);
+  await staged.commit();
+  return staged.result;
+}
+
+/** A file written under its temporary name, not yet renamed into place (see {@link stageFileAtomically}). */
+export interface StagedFile<T = void> {
+  /** Where the file goes. */
+  readonly path: string;
+  /** What `write` returned. */
+  readonly result: T;
+  /** Renames the file into place (and syncs the folder). */
+  commit(): Promise<void>;
+  /** Removes the temporary file; `path` stays as it was. Does nothing after `commit`. */
+  discard(): Promise<void>;
+}
+
+/**
+ * The first half of {@link writeFileAtomically}: writes the temporary file now and renames it when `commit` is
+ * called, so that several files (data, manifests, metadata) can be made visible together after every write
+ * that can fail has succeeded. Until then readers see the old file.
+ *
+ * @example
+ * const staged = await stageFileAtomically('unified/metadata.json', (temp) => writeFile(temp, json, { flush: true }));
+ * await staged.commit();
+ */
+export async function stageFileAtomically<T>(path: string, write: (tempPath: string) => Promise<T>): Promise<StagedFile<T>> {
   const tempPath = join(dirname(path), temporaryFileName(basename(path), `${process.pid}-${randomBytes(4).toString('hex')}`));
+  let result: T;
   try {
-    const result = await write(tempPath);
-    await rename(tempPath, path);
-    await syncDirectory(dirname(path));
-    return result;
+    result = await write(tempPath);
   } catch (error) {
     await rm(tempPath, { force: true });
     throw error;
   }
+  let done = false;
+  return {
+    path,
+    result,
+    async commit() {
+      if (done) return;
+      try {
+        await rename(tempPath, path);
+      } catch (error) {
+        await rm(tempPath, { force: true });
+        throw error;
+      }
+      done = true;
+      await syncDirectory(dirname(path));
+    },
+    async discard() {
+      if (done) return;
+      done = true;
+      await rm(tempPath, { force: true });
+    },
+  };
 }
 
 // Makes a rename durable on POSIX file systems. Best effort: the file itself is complete and in place by
