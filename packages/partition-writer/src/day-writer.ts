@@ -25,6 +25,9 @@ export class DayWriter {
   maxTimestamp = -Infinity;
   private writer: EngineWriter | undefined;
   private rowsInFile = 0;
+  // Time range of the file being written (rows arrive in time order).
+  private fileMin = Infinity;
+  private fileMax = -Infinity;
   private readonly chunks: FixedChunks;
 
   constructor(
@@ -55,6 +58,8 @@ export class DayWriter {
     while (rest.numRows > 0) {
       const room = this.maxRowsPerFile - this.rowsInFile;
       const take = Math.min(room, rest.numRows);
+      if (this.rowsInFile === 0) this.fileMin = Number(rest.getChild('timestamp')!.get(0) as bigint);
+      this.fileMax = Number(rest.getChild('timestamp')!.get(take - 1) as bigint);
       for (const chunk of this.chunks.push(take === rest.numRows ? rest : rest.slice(0, take))) await this.writeChunk(chunk);
       this.rowsInFile += take;
       rest = rest.slice(take);
@@ -78,7 +83,7 @@ export class DayWriter {
     this.writer = undefined;
     const index = this.files.length;
     const encoded = await writer.close();
-    this.files.push({ name: dataFileName(index), stagedPath: this.stagedPath(index), ...encoded });
+    this.files.push({ name: dataFileName(index), stagedPath: this.stagedPath(index), ...encoded, minTimestamp: this.fileMin, maxTimestamp: this.fileMax });
     this.rowsInFile = 0;
     failpoint('after-temp-write');
   }

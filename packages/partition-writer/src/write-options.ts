@@ -42,6 +42,9 @@ export interface WrittenFile {
   readonly rows: number;
   readonly bytes: number;
   readonly sha256: string;
+  /** First and last `timestamp` in the file, ms since the epoch. */
+  readonly minTimestamp: number;
+  readonly maxTimestamp: number;
 }
 
 /** One day partition written. */

@@ -353,7 +353,7 @@ export async function stagePartitions(batches: AsyncIterable<arrow.RecordBatch>,
     for (const state of committed) {
       partitions.push({
         path: partitionOf(state.dayNumber),
-        files: state.written.map(({ name, rows, bytes, sha256 }) => ({ name, rows, bytes, sha256 })),
+        files: state.written.map(({ name, rows, bytes, sha256, minTimestamp, maxTimestamp }) => ({ name, rows, bytes, sha256, minTimestamp, maxTimestamp })),
         rows: state.written.reduce((n, f) => n + f.rows, 0),
         bytes: state.written.reduce((n, f) => n + f.bytes, 0),
         minTimestamp: state.minTimestamp,

@@ -127,6 +127,9 @@ describe.each(['wasm', 'parquetjs'] as const)('engine %s', (engine: ParquetEngin
     const out = freshDir();
     const split = await write('aggtrades', batches('aggtrades', rows), out, { maxRowsPerFile: 1000 });
     expect(split.partitions[0]!.files.map((f) => [f.name, f.rows])).toEqual([['part-0.parquet', 1000], ['part-1.parquet', 1000], ['part-2.parquet', 500]]);
+    // Each file knows its own time range: the first and last row it holds.
+    const time = (i: number): number => Number(rows[i]!['timestamp']);
+    expect(split.partitions[0]!.files.map((f) => [f.minTimestamp, f.maxTimestamp])).toEqual([[time(0), time(999)], [time(1000), time(1999)], [time(2000), time(2499)]]);
     expect(await duckRows(split.datasetDir)).toEqual(expected('aggtrades', rows));
     const whole = await write('aggtrades', batches('aggtrades', rows), out);
     expect(whole.partitions[0]!.files.map((f) => f.name)).toEqual(['part-0.parquet']);
