@@ -18,6 +18,7 @@ import { readdir } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type * as arrow from 'apache-arrow';
 import {
+  BACKUP_DIR_NAME,
   type DataKind,
   UNIFIED_DIR_NAME,
   UnifiedError,
@@ -33,9 +34,6 @@ import {
 import { openSource } from './open-source.js';
 import { sourceNameHint } from './source-name-hints.js';
 import type { SourceFormat, SourceOptions, SourceSummary } from './source-types.js';
-
-/** Folder the seed's backups go to; never searched for sources. */
-const BACKUP_DIR_NAME = 'backup_pre_unified';
 
 /** Per-day file limit under `BLANK_TRAINING_MODE=1` when no `maxFiles` is given. */
 export const BLANK_TRAINING_MAX_FILES = 3;

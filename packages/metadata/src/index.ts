@@ -39,3 +39,7 @@ export type { ConfigDefaults, DatasetConfig, UnifiedConfig, WriteSettings } from
 // Locks
 export { LOCK_FILE_NAME, withDirectoryLock } from './directory-lock.js';
 export type { DirectoryLockOptions, LockHolder } from './directory-lock.js';
+
+// Backups
+export { BACKUP_FILE_NAME, BACKUP_FORMAT_VERSION, backupSources, listBackups } from './source-backup.js';
+export type { BackupEntry, BackupListing, BackupManifest, BackupMethod, BackupOptions, BackupResult, BackupSource } from './source-backup.js';

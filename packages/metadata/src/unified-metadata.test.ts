@@ -62,7 +62,8 @@ describe('metadata.json', () => {
     await staged.commit();
     const read = await readUnifiedMetadata(root);
     expect(read).toEqual(third);
-    expect(Number.isInteger(JSON.parse(readFileSync(join(root, METADATA_FILE_NAME), 'utf8')).data_types.klines.rows)).toBe(true);
+    const onDisk = JSON.parse(readFileSync(join(root, METADATA_FILE_NAME), 'utf8')) as { data_types: { klines: { rows: unknown } } };
+    expect(Number.isInteger(onDisk.data_types.klines.rows)).toBe(true);
   });
 
   it('refuses a file it did not write, or one whose totals disagree, naming the file and the problem', async () => {

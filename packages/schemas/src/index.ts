@@ -62,7 +62,7 @@ export {
 export type { IdentifierIssue, IdentifierResult } from './identifiers.js';
 export { UNIFIED_DIR_NAME, canonicalDatasetIdentity, datasetName, datasetRelativePath } from './dataset-identity.js';
 export type { CanonicalDatasetIdentity, DatasetIdentity } from './dataset-identity.js';
-export { consolidatedFileName, perDayAggtradesDir, perDayAggtradesFileName } from './source-file-names.js';
+export { BACKUP_DIR_NAME, consolidatedFileName, perDayAggtradesDir, perDayAggtradesFileName } from './source-file-names.js';
 export type { SourceFileFormat } from './source-file-names.js';
 export {
   dataFileName,

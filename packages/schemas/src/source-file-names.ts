@@ -7,6 +7,12 @@ import { type DatasetIdentity, canonicalDatasetIdentity } from './dataset-identi
 import { normalizeExchange, normalizeSymbol } from './identifiers.js';
 import { type UtcDate, formatUtcDate } from './utc-date.js';
 
+/**
+ * Folder inside the data directory that holds backups of the inputs a run consolidated, one
+ * `backup_YYYYMMDD_HHMMSS/` folder (UTC) per backup. Source discovery never enters it.
+ */
+export const BACKUP_DIR_NAME = 'backup_pre_unified';
+
 /** Formats the Python pipeline writes its consolidated files in. */
 export type SourceFileFormat = 'parquet' | 'csv';
 
