@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { UnifiedError } from '@unified/schemas';
 import { HEADERLESS_LAYOUTS, type ColumnMapping } from './column-mapping.js';
 import { CsvScanner, CsvSyntaxError, type ScannedRecords } from './csv-scanner.js';
-import type { FormatContext, OpenedFormat, RawBatch } from './format-reader.js';
+import { type FormatContext, type OpenedFormat, type RawBatch, fractionOf } from './format-reader.js';
 import { parseDecimalText } from './text-values.js';
 
 /** Widest header the loader looks at. */
@@ -51,6 +51,8 @@ export interface CsvContainer {
   readonly member?: string;
   readonly checksum: OpenedFormat['checksum'];
   readonly warnings: readonly string[];
+  /** Bytes `open()` yields in all (the file's size, a zip member's uncompressed size), for progress; optional. */
+  readonly size?: number;
   /** Releases the container. */
   readonly close: () => Promise<void>;
 }
@@ -82,6 +84,8 @@ export async function openCsv(label: string, open: () => Readable, context: Form
     const stream = open();
     let skipHeader = header;
     let dataRows = 0;
+    // Bytes pushed into the scanner: the batches taken after a push are reported at that share of the file.
+    let pushed = 0;
 
     // Turns scanned records into a raw batch, dropping the header and rows with the wrong number of fields.
     function* toBatches(records: ScannedRecords): Generator<RawBatch> {
@@ -112,11 +116,12 @@ export async function openCsv(label: string, open: () => Readable, context: Form
       const pick = <T>(values: T[]): T[] => (rows === null ? values : rows.map((i) => values[i]!));
       wanted.forEach((index, slot) => (raw[index] = { type: 'text', name: columns[index]!, values: pick(records.columns[slot]!) }));
       const lines = pick(records.lines);
-      return { columns: raw, length: lines.length, location: { path: label, rowNumber: (i) => lines[i]! } };
+      return { columns: raw, length: lines.length, location: { path: label, rowNumber: (i) => lines[i]! }, progress: fractionOf(pushed, container.size) };
     }
 
     try {
       for await (const chunk of stream) {
+        pushed += (chunk as Buffer).length;
         scanner.push(chunk as Buffer);
         while (scanner.size >= context.batchSize + (skipHeader ? 1 : 0)) yield* toBatches(scanner.take(context.batchSize + (skipHeader ? 1 : 0)));
       }

@@ -12,6 +12,8 @@ export interface RawBatch {
   readonly columns: readonly (RawColumn | undefined)[];
   readonly length: number;
   readonly location: BatchLocation;
+  /** Share of the source consumed once this batch was read, 0 to 1, when the format can tell. */
+  readonly progress?: number;
 }
 
 /** What a format reader found when it opened a file. */
@@ -29,6 +31,12 @@ export interface OpenedFormat {
   batches(mapping: ColumnMapping): AsyncIterable<RawBatch>;
   /** Releases file handles; safe to call twice. */
   close(): Promise<void>;
+}
+
+/** `done / total` clamped to 0..1 for {@link RawBatch.progress}; `undefined` when the total is unknown or zero. */
+export function fractionOf(done: number, total: number | undefined): number | undefined {
+  if (total === undefined || !(total > 0)) return undefined;
+  return Math.min(1, Math.max(0, done / total));
 }
 
 /** Opens `path` in one format. */

@@ -7,6 +7,7 @@ export type {
   SourceDescription,
   SourceFormat,
   SourceOptions,
+  SourceProgress,
   SourceSummary,
 } from './source-types.js';
 export { MAX_REPORTED_BAD_ROWS } from './row-issues.js';

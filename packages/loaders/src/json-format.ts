@@ -9,7 +9,7 @@ import { open as openFile, readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { UnifiedError } from '@unified/schemas';
 import { HEADERLESS_LAYOUTS, type ColumnMapping } from './column-mapping.js';
-import type { FormatContext, OpenedFormat, RawBatch } from './format-reader.js';
+import { type FormatContext, type OpenedFormat, type RawBatch, fractionOf } from './format-reader.js';
 
 /** Largest JSON array file read whole; larger responses should be saved as JSON Lines. */
 export const MAX_JSON_ARRAY_BYTES = 256 * 1024 * 1024;
@@ -92,7 +92,8 @@ async function openJsonArray(path: string, context: FormatContext): Promise<Open
           context.issues.rejectUnsplittable(path, start + i + 1, `element is not a row like the first one: ${((JSON.stringify(row) as string | undefined) ?? 'undefined').slice(0, 60)}`);
         }
       });
-      yield { ...batchOf(path, kept, start, columns, mapping), location: { path, rowNumber: (i) => numbers[i]! } };
+      const progress = fractionOf(Math.min(start + context.batchSize, rows.length), rows.length);
+      yield { ...batchOf(path, kept, start, columns, mapping), location: { path, rowNumber: (i) => numbers[i]! }, progress };
       await Promise.resolve();
     }
   }
@@ -100,8 +101,9 @@ async function openJsonArray(path: string, context: FormatContext): Promise<Open
 }
 
 async function openJsonLines(path: string, context: FormatContext): Promise<OpenedFormat> {
-  // `report`: whether unreadable lines count as bad rows (the reading pass) or are passed over (the key scan).
-  const lines = async function* (report: boolean): AsyncGenerator<{ row: Record<string, unknown>; line: number }> {
+  // `report`: whether unreadable lines count as bad rows (the reading pass) or are passed over (the key scan);
+  // `counted` receives the number of lines once the file was read to its end.
+  const lines = async function* (report: boolean, counted?: (lines: number) => void): AsyncGenerator<{ row: Record<string, unknown>; line: number }> {
     const stream = createReadStream(path, 'utf8');
     const reader = createInterface({ input: stream, crlfDelay: Infinity });
     let line = 0;
@@ -119,6 +121,7 @@ async function openJsonLines(path: string, context: FormatContext): Promise<Open
         if (isRecord(row)) yield { row, line };
         else if (report) context.issues.rejectUnsplittable(path, line, 'not a JSON object');
       }
+      counted?.(line);
     } finally {
       reader.close();
       stream.destroy();
@@ -127,7 +130,9 @@ async function openJsonLines(path: string, context: FormatContext): Promise<Open
   // One pass for the keys: a key that first appears late (Binance added "nq" in 2025) must still be loaded.
   const keys = new Set<string>();
   let rowCount = 0;
-  for await (const { row } of lines(false)) {
+  // Lines of the file, the denominator of the reading pass's progress (the line of each batch's last row).
+  let lineCount = 0;
+  for await (const { row } of lines(false, (count) => (lineCount = count))) {
     addKeys(keys, row);
     rowCount++;
   }
@@ -141,7 +146,8 @@ async function openJsonLines(path: string, context: FormatContext): Promise<Open
       const batchLines = numbers;
       rows = [];
       numbers = [];
-      return { ...batch, location: { path, rowNumber: (i) => batchLines[i]! } };
+      const progress = fractionOf(batchLines[batchLines.length - 1] ?? 0, lineCount);
+      return { ...batch, location: { path, rowNumber: (i) => batchLines[i]! }, progress };
     };
     for await (const { row, line } of lines(true)) {
       rows.push(row);

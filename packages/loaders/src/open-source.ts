@@ -61,7 +61,7 @@ export async function detectSourceFormat(path: string): Promise<SourceFormat> {
   }
 }
 
-function openFormat(format: SourceFormat, path: string, context: FormatContext): Promise<OpenedFormat> {
+async function openFormat(format: SourceFormat, path: string, context: FormatContext): Promise<OpenedFormat> {
   switch (format) {
     case 'parquet':
       return openParquet(path, context);
@@ -69,8 +69,10 @@ function openFormat(format: SourceFormat, path: string, context: FormatContext):
       return openZip(path, context);
     case 'json':
       return openJson(path, context);
-    case 'csv':
-      return openCsv(path, () => createReadStream(path), context, { format: 'csv', checksum: 'not-applicable', warnings: [], close: () => Promise.resolve() });
+    case 'csv': {
+      const { size } = await stat(path);
+      return openCsv(path, () => createReadStream(path), context, { format: 'csv', checksum: 'not-applicable', warnings: [], size, close: () => Promise.resolve() });
+    }
   }
 }
 
@@ -135,23 +137,32 @@ class FileSource implements LoadedSource {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<arrow.RecordBatch> {
-    const { signal, onBadRow = 'error', window = plausibleTimeWindow(), symbol } = this.options;
+    const { signal, onBadRow = 'error', window = plausibleTimeWindow(), symbol, onProgress } = this.options;
     throwIfAborted(this.path, signal);
     const issues = new RowIssues(onBadRow, window);
     const { format, mapping } = await this.open(issues);
     const state: SourceState = { symbol: symbol?.toUpperCase(), timeEncodings: new Set() };
     let rowsLoaded = 0;
+    let fraction = 0;
     try {
       for await (const raw of format.batches(mapping)) {
         throwIfAborted(this.path, signal);
         const batch = assembleCanonicalBatch(mapping, raw.columns, raw.length, { location: raw.location, issues }, state);
-        if (batch === null) continue;
-        rowsLoaded += batch.numRows;
-        yield batch;
+        if (batch !== null) {
+          rowsLoaded += batch.numRows;
+          yield batch;
+        }
+        // Reported once the batch was taken (or wholly skipped); the share never goes back, and a batch whose
+        // format cannot tell keeps the last one.
+        if (onProgress !== undefined) {
+          if (raw.progress !== undefined && raw.progress > fraction) fraction = Math.min(1, raw.progress);
+          onProgress({ path: this.path, rowsRead: rowsLoaded + issues.skipped, fraction });
+        }
       }
     } finally {
       await format.close();
     }
+    onProgress?.({ path: this.path, rowsRead: rowsLoaded + issues.skipped, fraction: 1 });
     this.summary = {
       rowsRead: rowsLoaded + issues.skipped,
       rowsLoaded,

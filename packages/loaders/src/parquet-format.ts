@@ -8,7 +8,7 @@ import { open as openFile } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import { UnifiedError } from '@unified/schemas';
 import type { ColumnMapping } from './column-mapping.js';
-import type { FormatContext, OpenedFormat, RawBatch } from './format-reader.js';
+import { type FormatContext, type OpenedFormat, type RawBatch, fractionOf } from './format-reader.js';
 import { DecoderFailure, type DecoderReply, acquireDecoder, releaseDecoder } from './parquet-decoder.js';
 import { rawColumnOfArrow } from './raw-column.js';
 
@@ -95,7 +95,7 @@ export async function openParquet(path: string, context: FormatContext): Promise
           }
           const offset = rowsBefore;
           rowsBefore += batch.numRows;
-          yield { columns: raw, length: batch.numRows, location: { path, rowNumber: (i) => offset + i + 1 } };
+          yield { columns: raw, length: batch.numRows, location: { path, rowNumber: (i) => offset + i + 1 }, progress: fractionOf(rowsBefore, numRows) };
         }
       }
     } catch (error) {

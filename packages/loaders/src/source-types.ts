@@ -29,6 +29,23 @@ export interface SourceOptions {
   readonly verifyChecksum?: boolean;
   /** The plausible time window (D5). @default plausibleTimeWindow() */
   readonly window?: TimeWindow;
+  /**
+   * Called after each batch and once with fraction 1 at the end, for a progress bar with rate and ETA. It runs on
+   * the reading path, so it should be quick; an exception it throws ends the iteration with that exception.
+   */
+  readonly onProgress?: (progress: SourceProgress) => void;
+}
+
+/** How far reading a source has come, as passed to {@link SourceOptions.onProgress}. */
+export interface SourceProgress {
+  readonly path: string;
+  /** Data rows read so far (loaded plus skipped). */
+  readonly rowsRead: number;
+  /**
+   * Share of the file consumed, 0 to 1, never decreasing: bytes for CSV and zip members (uncompressed), rows of
+   * the footer for Parquet, rows for JSON arrays, lines for JSON Lines.
+   */
+  readonly fraction: number;
 }
 
 /** How one canonical field is filled from the source. */

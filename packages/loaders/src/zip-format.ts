@@ -103,7 +103,7 @@ export async function openZip(path: string, context: FormatContext): Promise<Ope
   const warnings = [...check.warnings];
   if (check.status === 'absent') warnings.push(`no ${basename(path)}.CHECKSUM beside the archive; its integrity was not verified`);
   try {
-    return await openCsv(label, open, context, { format: 'zip', member: member.fileName, checksum: check.status, warnings, close });
+    return await openCsv(label, open, context, { format: 'zip', member: member.fileName, checksum: check.status, warnings, size: member.uncompressedSize, close });
   } catch (error) {
     await close();
     throw error;
