@@ -26,6 +26,8 @@ export interface CliContext {
   readonly io: CliIo;
   /** Aborted on SIGINT/SIGTERM. */
   readonly signal: AbortSignal;
+  /** Whether the global `--verbose` was given (known once the command line is parsed). */
+  verbose(): boolean;
 }
 
 /** Whether status marks and colour may be used on stderr: a TTY, no NO_COLOR, not CI. */

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { CliContext } from './cli-context.js';
+import { registerConvertCommand } from './commands/convert.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerInspectCommand } from './commands/inspect.js';
 import { CLI_VERSION } from './version.js';
@@ -7,7 +8,8 @@ import { CLI_VERSION } from './version.js';
 const EXAMPLES = `
 Examples:
   $ unified demo                      # sample inputs in ./demo-data
-  $ unified demo --out data_cache --days 7 --aggtrades-rows 1_000_000
+  $ unified convert --data-dir demo-data --exchange binance --symbol BTCUSDT
+  $ unified convert --exchange binance --symbol BTCUSDT --timeframe 1m --force-rerun
   $ unified inspect BTCUSDT-1m-2025-01-02.zip
   $ unified demo --help`;
 
@@ -25,6 +27,7 @@ export function createProgram(context: CliContext): Command {
     .exitOverride()
     .showSuggestionAfterError()
     .addHelpText('after', EXAMPLES);
+  registerConvertCommand(program, context);
   registerDemoCommand(program, context);
   registerInspectCommand(program, context);
   program.showHelpAfterError(`usage: unified ${program.usage()}\nrun 'unified --help' for the commands`);

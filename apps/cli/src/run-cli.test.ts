@@ -61,7 +61,7 @@ describe('unified', () => {
 });
 
 describe('unified demo', () => {
-  it('writes sample files relative to the working directory and prints a table and the next step', async () => {
+  it('writes sample files relative to the working directory, converts them, and prints both and the next step', async () => {
     const { code, out, err } = await run(['demo', '--out', 'demo-a', '--days', '1', '--aggtrades-rows', '2000']);
     expect({ code, err }).toEqual({ code: 0, err: '' });
     expect(readdirSync(join(cwd, 'demo-a')).sort()).toEqual([
@@ -71,10 +71,25 @@ describe('unified demo', () => {
       'futures_binance_BTCUSDT_consolidated.parquet',
       'klines_binance_BTCUSDT_1m_consolidated.csv',
       'klines_binance_BTCUSDT_1m_consolidated.parquet',
+      'unified',
     ]);
+    expect(readdirSync(join(cwd, 'demo-a/unified')).sort()).toEqual(['_config.json', 'aggtrades', 'futures', 'klines', 'metadata.json']);
     expect(out).toMatch(/^Sample data in .*demo-a \(\d+\.\d s\)\n\nfile +rows +size +first \(UTC\) +last \(UTC\)\n/u);
     expect(out).toMatch(/aggtrades_binance_BTCUSDT_consolidated\.parquet +2,000 /u);
-    expect(out).toContain(`DuckDB: duckdb -c "SELECT * FROM 'demo-a/aggtrades_binance_BTCUSDT_consolidated.parquet' LIMIT 5"`);
+    expect(out).toContain('Converted binance BTCUSDT 1m into demo-a/unified in');
+    expect(out).toMatch(/aggtrades +binance_BTCUSDT +written +2,000 +2,000 +0 +2,000 +1 /u);
+    expect(out).toContain(`duckdb -c "SELECT * FROM read_parquet('demo-a/unified/klines/binance_BTCUSDT_1m/**/*.parquet', hive_partitioning = true) LIMIT 5"`);
+
+    // The same sample bytes again: the conversion has nothing to do.
+    const again = await run(['demo', '--out', 'demo-a', '--days', '1', '--aggtrades-rows', '2000']);
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('Nothing to do: the sources of binance BTCUSDT 1m are unchanged since the last run');
+  });
+
+  it('only writes the sample inputs with --no-convert', async () => {
+    const { code } = await run(['demo', '--out', 'demo-nc', '--days', '1', '--aggtrades-rows', '10', '--formats', 'csv', '--no-convert']);
+    expect(code).toBe(0);
+    expect(readdirSync(join(cwd, 'demo-nc'))).not.toContain('unified');
   });
 
   it('prints exactly one JSON document with --json, with ms and ISO times', async () => {
@@ -94,7 +109,7 @@ describe('unified demo', () => {
   it('prints one line with --quiet, and no progress when stderr is not a terminal', async () => {
     const { code, out, err } = await run(['demo', '-o', 'demo-q', '--days', '1', '--aggtrades-rows', '10', '-q']);
     expect(code).toBe(0);
-    expect(out).toMatch(/^wrote 6 files, 2,906 rows, to .*demo-q\n$/u);
+    expect(out).toMatch(/^wrote 6 files, 2,906 rows, to .*demo-q\nconverted binance BTCUSDT 1m: klines 1,440 rows written, aggtrades 10 rows written, futures 3 rows written \(\d+\.\d s\)\n$/u);
     expect(err).toBe('');
   });
 
@@ -102,8 +117,10 @@ describe('unified demo', () => {
     const { code, out, err } = await run(['demo', '-o', 'demo-tty', '--days', '1', '--aggtrades-rows', '10', '--formats', 'csv'], { tty: true });
     expect(code).toBe(0);
     expect(err).toContain('generating aggtrades: 10 / 10 rows');
-    expect(err.endsWith('\r\x1b[K')).toBe(true);
+    expect(err).toContain('\r\x1b[K');
+    expect(err).toMatch(/aggtrades\s+.*100% \| 10 rows/u);
     expect(out).not.toContain('generating');
+    expect(out).not.toMatch(/\d+% \|/u);
   });
 
   it('exits 1 and names the path when the output cannot be written', async () => {

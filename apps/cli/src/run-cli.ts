@@ -3,7 +3,7 @@
  * (details with --verbose) and returns the exit code instead of exiting, so tests can drive it in-process.
  */
 import { inspect } from 'node:util';
-import { CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { UnifiedError } from '@unified/core';
 import type { CliIo } from './cli-context.js';
 import { EXIT_CODES, exitCodeFor } from './exit-codes.js';
@@ -32,7 +32,8 @@ function describeError(error: unknown, verbose: boolean): string {
  * 0 success, 1 failed work, 2 usage error, 130 interrupted.
  */
 export async function runCli(args: readonly string[], io: CliIo, signal: AbortSignal = new AbortController().signal): Promise<number> {
-  const program = createProgram({ io, signal });
+  // `program` is assigned before any command runs, which is when `verbose()` is first asked.
+  const program: Command = createProgram({ io, signal, verbose: () => program.opts<{ verbose?: boolean }>().verbose === true });
   let commandName = '';
   program.hook('preAction', (_program, actionCommand) => {
     commandName = ` ${actionCommand.name()}`;

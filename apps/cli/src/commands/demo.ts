@@ -1,6 +1,7 @@
 /**
- * `unified demo`: writes realistic sample inputs (the Python pipeline's consolidated klines, aggtrades and
- * funding files) into a data directory and prints what it wrote.
+ * `unified demo`: the whole job on sample data. Writes realistic sample inputs (the Python pipeline's
+ * consolidated klines, aggtrades and funding files) into a data directory, converts them into its `unified/`
+ * folder as `unified convert` would, and prints what it wrote.
  */
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
@@ -8,6 +9,8 @@ import { SAMPLE_COMPRESSIONS, SAMPLE_TIMESTAMP_ENCODINGS, type SampleDataResult,
 import { type CliContext, isInteractive } from '../cli-context.js';
 import { formatBytes, formatCount, formatUtc, renderTable } from '../format.js';
 import { integerOption, listOption, nonEmptyOption } from '../option-parsers.js';
+import { convertResultJson, runConvertJob } from './convert.js';
+import { formatConvertSummary } from './convert-report.js';
 
 interface DemoOptions {
   readonly out: string;
@@ -21,6 +24,7 @@ interface DemoOptions {
   readonly compression: (typeof SAMPLE_COMPRESSIONS)[number];
   readonly perDay?: boolean;
   readonly seed: number;
+  readonly convert: boolean;
   readonly json?: boolean;
   readonly quiet?: boolean;
 }
@@ -56,7 +60,7 @@ export function demoResultJson(result: SampleDataResult): unknown {
   };
 }
 
-function humanSummary(result: SampleDataResult, out: string): string {
+function humanSummary(result: SampleDataResult, out: string, withHint: boolean): string {
   const table = renderTable(
     ['file', 'rows', 'size', 'first (UTC)', 'last (UTC)'],
     result.files.map((f) => [f.relativePath, formatCount(f.rows), formatBytes(f.bytes), formatUtc(f.firstTimestampMs), formatUtc(f.lastTimestampMs)]),
@@ -64,7 +68,7 @@ function humanSummary(result: SampleDataResult, out: string): string {
   );
   const example = result.files.find((f) => f.kind === 'aggtrades' && f.format === 'parquet') ?? result.files[0];
   const next =
-    example === undefined ? '' : `\nOpen it with any Parquet reader, e.g. DuckDB: duckdb -c "SELECT * FROM '${out}/${example.relativePath}' LIMIT 5"\n`;
+    example === undefined || !withHint ? '' : `\nOpen it with any Parquet reader, e.g. DuckDB: duckdb -c "SELECT * FROM '${out}/${example.relativePath}' LIMIT 5"\n`;
   return `Sample data in ${result.outDir} (${(result.durationMs / 1000).toFixed(1)} s)\n\n${table}\n${next}`;
 }
 
@@ -72,9 +76,9 @@ function humanSummary(result: SampleDataResult, out: string): string {
 export function registerDemoCommand(program: Command, context: CliContext): Command {
   const command = program
     .command('demo')
-    .summary('generate realistic sample input files')
+    .summary('generate sample inputs and convert them (the whole job on sample data)')
     .description(
-      "Generate realistic, deterministic sample inputs — 1-minute klines, aggregated trades and funding rates — named and laid out as the Python pipeline's consolidated files, into a data directory.",
+      "Generate realistic, deterministic sample inputs — 1-minute klines, aggregated trades and funding rates — named and laid out as the Python pipeline's consolidated files, into a data directory, then convert them into <out>/unified/ as `unified convert` does.",
     )
     .option('-o, --out <dir>', 'data directory to write into', nonEmptyOption('a directory'), 'demo-data')
     .option('--exchange <id>', 'exchange id in the file names (lower-cased)', 'binance')
@@ -91,6 +95,7 @@ export function registerDemoCommand(program: Command, context: CliContext): Comm
     .addOption(new Option('--compression <codec>', 'Parquet codec').choices(SAMPLE_COMPRESSIONS).default('snappy'))
     .option('--per-day', 'also write one Parquet file per day under parquet/aggtrades_<exchange>_<symbol>/')
     .option('--seed <n>', 'random seed; the same seed gives the same bytes', integerOption(0, 0xffff_ffff), 1)
+    .option('--no-convert', 'only write the sample inputs; do not convert them')
     .option('--json', 'print one JSON document on stdout')
     .option('-q, --quiet', 'print one summary line instead of the table')
     .addHelpText('after', EXAMPLES)
@@ -120,11 +125,20 @@ export function registerDemoCommand(program: Command, context: CliContext): Comm
           : undefined,
       });
       if (live) io.stderr.write('\r\x1b[K');
-      if (options.json === true) io.stdout.write(`${JSON.stringify(demoResultJson(result))}\n`);
-      else if (options.quiet === true) {
+      // The full job: convert what was just generated, as `unified convert` would.
+      const quiet = options.quiet === true || options.json === true;
+      const converted = options.convert ? await runConvertJob(context, { dataDir: result.outDir, exchange: options.exchange, symbol: options.symbol }, { quiet }) : undefined;
+      if (options.json === true) {
+        const sample = demoResultJson(result);
+        io.stdout.write(`${JSON.stringify(converted === undefined ? sample : { ...(sample as object), conversion: convertResultJson(converted, null) })}\n`);
+      } else if (options.quiet === true) {
         const rows = result.files.reduce((sum, f) => sum + f.rows, 0);
         io.stdout.write(`wrote ${result.files.length} files, ${formatCount(rows)} rows, to ${result.outDir}\n`);
-      } else io.stdout.write(humanSummary(result, options.out));
+        if (converted !== undefined) io.stdout.write(formatConvertSummary(converted, { quiet: true, cwd: io.cwd, marks: false }));
+      } else {
+        io.stdout.write(humanSummary(result, options.out, converted === undefined));
+        if (converted !== undefined) io.stdout.write(`\n${formatConvertSummary(converted, { quiet: false, cwd: io.cwd, marks: isInteractive(io) })}`);
+      }
     });
   command.showHelpAfterError(`usage: unified demo ${command.usage()}\nrun 'unified demo --help' for all options`);
   return command;
