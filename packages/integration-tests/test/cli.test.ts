@@ -100,7 +100,10 @@ describe('pnpm unified (the repository launcher)', () => {
       env: { ...process.env, INIT_CWD: cwd },
     });
     expect(result.status).toBe(0);
-    expect(result.stdout).toBe(`wrote 3 files, 1,453 rows, to ${join(cwd, 'relative-out')}\n`);
+    const [written, converted] = result.stdout.trimEnd().split('\n');
+    expect(written).toBe(`wrote 3 files, 1,453 rows, to ${join(cwd, 'relative-out')}`);
+    expect(converted).toMatch(/^converted binance BTCUSDT 1m: klines 1,440 rows written, aggtrades 10 rows written, futures 3 rows written/u);
+    expect(existsSync(join(cwd, 'relative-out', 'unified', 'metadata.json'))).toBe(true);
     expect(existsSync(join(repoRoot, 'relative-out'))).toBe(false);
   });
 });
