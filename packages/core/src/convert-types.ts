@@ -78,6 +78,8 @@ export type ConvertEvent =
   | { readonly type: 'backup'; readonly dir: string; readonly files: readonly string[] }
   /** The run's datasets, manifests and metadata are committed. */
   | { readonly type: 'committed'; readonly datasets: readonly string[] }
+  /** Another run holds a dataset or `unified/`; this run waits for it up to `lockTimeoutMs`. */
+  | { readonly type: 'waiting'; readonly dir: string; readonly holder: string; readonly timeoutMs: number }
   /** Something the user should know that does not stop the run (a data type without sources, skipped rows). */
   | { readonly type: 'warning'; readonly kind?: DataKind; readonly message: string };
 

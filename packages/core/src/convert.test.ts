@@ -270,6 +270,31 @@ describe('convert: several datasets in one unified/ folder', () => {
   });
 });
 
+describe('convert: runs at the same time', () => {
+  it('keep both symbols when they commit together, and a run on the same dataset waits and then has nothing to do', async () => {
+    const dataDir = freshDir();
+    writeInputs(dataDir, { klines: klinesCsv(), aggtrades: aggtradesCsv(DAY, 20_000) });
+    writeInputs(dataDir, { symbol: 'ETHUSDT', klines: klinesCsv(DAY, 720) });
+    const waits: [ConvertEvent[], ConvertEvent[]] = [[], []];
+    const [btc, eth, twin] = await Promise.all([
+      run(dataDir, { onEvent: (e) => e.type === 'waiting' && waits[0].push(e) }),
+      run(dataDir, { symbol: 'ETHUSDT' }),
+      run(dataDir, { onEvent: (e) => e.type === 'waiting' && waits[1].push(e) }),
+    ]);
+    expect(eth.noop).toBe(false);
+    // One of the two BTCUSDT runs converted; the other waited for its lock and found the work done.
+    expect([btc.noop, twin.noop].sort()).toEqual([false, true]);
+    const metadata = readJson<UnifiedMetadata>(join(dataDir, 'unified/metadata.json'));
+    expect(Object.keys(metadata.data_types.klines.datasets)).toEqual(['binance_BTCUSDT_1m', 'binance_ETHUSDT_1m']);
+    expect([metadata.data_types.klines.rows, metadata.data_types.aggtrades.rows]).toEqual([1440 + 720, 20_000]);
+    expect(existsSync(join(dataDir, 'backup_pre_unified'))).toBe(false);
+    expect(Object.keys(treeHashes(join(dataDir, 'unified'))).filter((p) => p.includes('.lock') || p.includes('.staging'))).toEqual([]);
+    // The run with nothing to do said whom it waited for.
+    const waited = btc.noop ? waits[0] : waits[1];
+    expect(waited[0]).toMatchObject({ type: 'waiting', holder: expect.stringMatching(new RegExp(`^process ${process.pid} on `, 'u')) as unknown });
+  });
+});
+
 describe('convert: what the original Python implementation got wrong', () => {
   it('reads integer-millisecond Parquet timestamps as milliseconds (2024, never 1970) and reads consolidated aggtrades and funding', async () => {
     const dataDir = freshDir();

@@ -21,6 +21,7 @@ import {
   type DatasetConfig,
   type DatasetManifest,
   type DatasetMetadata,
+  type DirectoryLockOptions,
   type SourceRecord,
   type UnifiedConfig,
   type UnifiedMetadata,
@@ -170,10 +171,10 @@ async function pruneEmptyFolders(dir: string, stop: string): Promise<void> {
 }
 
 /** Runs `fn` holding the locks of `dirs`, taken in a fixed order so that two runs never wait on each other. */
-async function withLocks<T>(dirs: readonly string[], fn: () => Promise<T>, options: { timeoutMs: number; signal?: AbortSignal }): Promise<T> {
+async function withLocks<T>(dirs: readonly string[], fn: () => Promise<T>, options: (dir: string) => DirectoryLockOptions): Promise<T> {
   const [first, ...rest] = [...dirs].sort();
   if (first === undefined) return fn();
-  return withDirectoryLock(first, () => withLocks(rest, fn, options), options);
+  return withDirectoryLock(first, () => withLocks(rest, fn, options), options(first));
 }
 
 function noSourcesReason(kind: DataKind, plan: SourcePlan): string {
@@ -289,6 +290,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       planned,
       fingerprints,
       sources,
+      // Provisional: decided again from what is recorded once the dataset is locked.
       settings: resolveSettings(options, previousConfig?.data_types[kind].datasets[name], previousConfig?.defaults, configPath),
       previousManifest: undefined,
       previousEntry,
@@ -299,17 +301,25 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
     () => true,
     () => false,
   );
-  const lockOptions = { timeoutMs: lockTimeoutMs, ...(signal === undefined ? {} : { signal }) };
+  const lockOptions = (dir: string): DirectoryLockOptions => ({
+    timeoutMs: lockTimeoutMs,
+    ...(signal === undefined ? {} : { signal }),
+    onWait: (holder) => emit({ type: 'waiting', dir, holder: `process ${holder.pid} on ${holder.host} since ${holder.since}`, timeoutMs: lockTimeoutMs }),
+  });
   try {
     return await withLocks(works.map((w) => w.dir), async () => {
       // 2. Finish crashed commits; leave out what is unchanged.
+      // What another run may have committed while this one waited for the locks counts, not what was read before.
+      const lockedMetadata = await readUnifiedMetadata(unifiedDir);
+      const lockedConfig = await readUnifiedConfig(unifiedDir);
       const results = new Map<DataKind, ConvertedDataset>();
       const todo: DatasetWork[] = [];
-      for (const work of works) {
-        await recoverInterruptedWrites(work.dir);
-        const manifest = await readDatasetManifest(work.dir);
-        const recorded = previousConfig?.data_types[work.kind].datasets[work.name];
-        const entry = work.previousEntry;
+      for (const early of works) {
+        await recoverInterruptedWrites(early.dir);
+        const manifest = await readDatasetManifest(early.dir);
+        const recorded = lockedConfig?.data_types[early.kind].datasets[early.name];
+        const entry = lockedMetadata?.data_types[early.kind].datasets[early.name];
+        const work: DatasetWork = { ...early, previousEntry: entry, settings: resolveSettings(options, recorded, lockedConfig?.defaults, configPath) };
         const unchanged =
           !forceRerun &&
           entry !== undefined &&
@@ -464,7 +474,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
             const datasets = DATA_KINDS.flatMap((kind) => results.get(kind) ?? []);
             return { dataDir, unifiedDir, exchange, symbol, timeframe, noop: false, datasets, skipped, ...(backup === undefined ? {} : { backup }), warnings, durationMs: performance.now() - started };
           },
-          lockOptions,
+          lockOptions(unifiedDir),
         );
       } catch (error) {
         if (progress.committing) {

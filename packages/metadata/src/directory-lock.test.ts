@@ -40,10 +40,13 @@ describe('withDirectoryLock', () => {
     const dir = join(root, 'd');
     await withDirectoryLock(dir, () => Promise.resolve());
     writeFileSync(join(dir, LOCK_FILE_NAME), JSON.stringify({ pid: process.ppid, host: hostname(), started: 0, since: '2026-01-01T00:00:00.000Z', token: 'x' }));
-    await expect(withDirectoryLock(dir, () => Promise.resolve(), { timeoutMs: 100, pollMs: 10 })).rejects.toMatchObject({
+    const waitedFor: number[] = [];
+    await expect(withDirectoryLock(dir, () => Promise.resolve(), { timeoutMs: 100, pollMs: 10, onWait: (holder) => waitedFor.push(holder.pid) })).rejects.toMatchObject({
       code: 'LOCK_TIMEOUT',
       message: expect.stringMatching(new RegExp(`locked by process ${process.ppid} on .* since 2026-01-01T00:00:00\\.000Z; waited 100 ms`, 'u')) as unknown,
     });
+    // The caller heard once whom it waits for.
+    expect(waitedFor).toEqual([process.ppid]);
     // The live holder's lock is left alone.
     expect(JSON.parse(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8'))).toMatchObject({ token: 'x' });
   });

@@ -33,6 +33,8 @@ export interface DirectoryLockOptions {
   readonly pollMs?: number;
   /** Stops waiting (the error has code `ABORTED`). */
   readonly signal?: AbortSignal;
+  /** Called once, when the lock is found held by a live process and waiting begins. */
+  readonly onWait?: (holder: LockHolder) => void;
 }
 
 /** Whether the holder is certainly gone: same host, and its process no longer runs (or is this one reborn). */
@@ -78,7 +80,8 @@ async function tryAcquire(path: string, holder: LockHolder): Promise<boolean> {
  * });
  */
 export async function withDirectoryLock<T>(dir: string, fn: () => Promise<T>, options: DirectoryLockOptions = {}): Promise<T> {
-  const { timeoutMs = 30_000, pollMs = 100, signal } = options;
+  const { timeoutMs = 30_000, pollMs = 100, signal, onWait } = options;
+  let waiting = false;
   await mkdir(dir, { recursive: true });
   const path = join(dir, LOCK_FILE_NAME);
   const holder: LockHolder = { pid: process.pid, host: hostname(), started: PROCESS_STARTED_MS, since: new Date().toISOString(), token: randomBytes(8).toString('hex') };
@@ -94,7 +97,11 @@ export async function withDirectoryLock<T>(dir: string, fn: () => Promise<T>, op
     }
     // A lock file that stays unreadable for a whole timeout is a holder that died while writing it.
     if (current === undefined) unreadableSince ??= Date.now();
-    else unreadableSince = undefined;
+    else {
+      unreadableSince = undefined;
+      if (!waiting) onWait?.(current);
+      waiting = true;
+    }
     if (Date.now() >= deadline) {
       if (current === undefined && unreadableSince !== undefined && Date.now() - unreadableSince >= timeoutMs) {
         await rm(path, { force: true });

@@ -33,6 +33,8 @@ export function formatConvertEvent(event: ConvertEvent, options: Style & { reado
       return `${ok(options)} backed up ${event.files.length} source file${event.files.length === 1 ? '' : 's'} to ${event.dir}`;
     case 'committed':
       return options.verbose ? `committed ${event.datasets.join(', ')}` : undefined;
+    case 'waiting':
+      return `waiting for ${event.dir}: locked by ${event.holder} (up to ${Math.round(event.timeoutMs / 1000)} s; --lock-timeout to change)`;
     case 'warning':
       return `${warning(options)} ${event.message}`;
     case 'progress':
