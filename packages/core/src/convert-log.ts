@@ -51,8 +51,12 @@ export function openConvertLog(file: string = DEFAULT_CONVERT_LOG_FILE): Convert
     write,
     event(event) {
       if (event.type === 'progress') return;
+      if (event.type === 'warning') {
+        write('warn', event.message, event.kind === undefined ? {} : { kind: event.kind });
+        return;
+      }
       const { type, ...fields } = event;
-      write(type === 'warning' ? 'warn' : 'info', type, fields);
+      write('info', type, fields);
     },
     close: () =>
       new Promise<void>((done, fail) => {

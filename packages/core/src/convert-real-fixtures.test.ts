@@ -1,6 +1,6 @@
 // The converter on real Binance files laid out as the archive mirror (data/spot/daily/…, data/futures/um/…):
 // every value it writes is compared by DuckDB with the exchange's own CSV of the same data.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -31,6 +31,11 @@ describeWithRealFixtures('convert on real Binance archives', (fixtures) => {
       ['klines', 4 * 1440, 4],
       ['aggtrades', 5000, 1],
       ['futures', 93 + 90, 31 + 30],
+    ]);
+    // The 2025 klines and 2020 funding archives have no .CHECKSUM beside them: read, with a warning.
+    expect(result.warnings).toEqual([
+      'klines: 1 archive without a .CHECKSUM beside it (BTCUSDT-1m-2025-01-02.zip); integrity not verified',
+      'futures: 1 archive without a .CHECKSUM beside it (BTCUSDT-fundingRate-2020-01.zip); integrity not verified',
     ]);
     const metadata = JSON.parse(readFileSync(join(unified, 'metadata.json'), 'utf8')) as UnifiedMetadata;
     expect(metadata.data_types.klines.datasets['binance_BTCUSDT_1m']?.sources.map((s) => s.path)).toEqual([
@@ -63,5 +68,17 @@ describeWithRealFixtures('convert on real Binance archives', (fixtures) => {
     expect(await queryDuckDb(`SELECT (SELECT count(*) FROM (${theirs} EXCEPT ALL ${ours})) AS missing, (SELECT count(*) FROM (${ours} EXCEPT ALL ${theirs})) AS extra`)).toEqual([{ missing: 0n, extra: 0n }]);
     const again = await convert({ dataDir, exchange: 'binance', symbol: 'BTCUSDT' });
     expect(again.noop).toBe(true);
+  });
+
+  it('checks archives against a changed .CHECKSUM even when nothing else changed, and changes nothing', async () => {
+    await run;
+    const sidecar = join(dataDir, 'data/spot/daily/klines/BTCUSDT/1m/BTCUSDT-1m-2020-01-02.zip.CHECKSUM');
+    const before = readFileSync(join(unified, 'metadata.json'));
+    writeFileSync(sidecar, `${'0'.repeat(64)}  BTCUSDT-1m-2020-01-02.zip\n`);
+    await expect(convert({ dataDir, exchange: 'binance', symbol: 'BTCUSDT' })).rejects.toMatchObject({
+      code: 'CHECKSUM_MISMATCH',
+      message: expect.stringContaining(`BTCUSDT-1m-2020-01-02.zip: sha256 `) as unknown,
+    });
+    expect(readFileSync(join(unified, 'metadata.json'))).toEqual(before);
   });
 });

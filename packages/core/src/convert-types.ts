@@ -34,8 +34,13 @@ export interface ConvertOptions {
   readonly onBadRow?: BadRowPolicy;
   /** At most this many per-day and archive files per data type; `BLANK_TRAINING_MODE=1` sets 3. */
   readonly maxFiles?: number;
-  /** Back up the consolidated sources before replacing existing output (seed). @default true */
-  readonly backup?: boolean;
+  /**
+   * How the consolidated sources are backed up before existing output is replaced (seed): `link` keeps a
+   * copy-on-write clone or, where the file system has none, a hard link (no gigabytes copied, but a tool that
+   * rewrites the source in place changes it too); `copy` never hard-links; `none` skips the backup.
+   * @default 'link'
+   */
+  readonly backup?: 'link' | 'copy' | 'none';
   /** How long to wait for another run holding a dataset. @default 600_000 (10 minutes) */
   readonly lockTimeoutMs?: number;
   /** Environment for `BLANK_TRAINING_MODE`. @default process.env */
@@ -74,8 +79,8 @@ export type ConvertEvent =
     }
   /** A data type is read, sorted and staged; nothing is visible yet. */
   | { readonly type: 'staged'; readonly kind: DataKind; readonly dataset: string; readonly rowsRead: number; readonly rowsWritten: number; readonly partitions: number }
-  /** Consolidated sources backed up before existing output is replaced. */
-  | { readonly type: 'backup'; readonly dir: string; readonly files: readonly string[] }
+  /** Consolidated sources backed up before existing output is replaced (`dir` undefined: the newest backup holds them already). */
+  | { readonly type: 'backup'; readonly dir: string | undefined; readonly files: readonly string[]; readonly unchanged: readonly string[] }
   /** The run's datasets, manifests and metadata are committed. */
   | { readonly type: 'committed'; readonly datasets: readonly string[] }
   /** Another run holds a dataset or `unified/`; this run waits for it up to `lockTimeoutMs`. */

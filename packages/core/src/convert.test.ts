@@ -186,9 +186,11 @@ describe('convert: the seed scenarios', () => {
     expect(backups[0]).toMatch(/^backup_\d{8}_\d{6}$/u);
     expect(readFileSync(join(dataDir, 'backup_pre_unified', backups[0]!, 'klines_binance_BTCUSDT_1m_consolidated.csv'))).toEqual(readFileSync(klinesPath));
 
-    // A second forced run: the sources equal the newest backup, so no new backup.
-    const forcedAgain = await run(dataDir, { forceRerun: true });
+    // A second forced run: the sources equal the newest backup, so no new backup, and it says so.
+    const backupEvents: ConvertEvent[] = [];
+    const forcedAgain = await run(dataDir, { forceRerun: true, onEvent: (e) => e.type === 'backup' && backupEvents.push(e) });
     expect(forcedAgain.backup).toBeUndefined();
+    expect(backupEvents).toEqual([{ type: 'backup', dir: undefined, files: [], unchanged: forced.backup?.files }]);
     expect(readdirSync(join(dataDir, 'backup_pre_unified'))).toHaveLength(1);
   });
 

@@ -14,8 +14,8 @@
  *    by the next run rather than undone.
  */
 import { rmdir, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { type PlannedSource, type SourcePlan, discoverSources } from '@unified/loaders';
+import { basename, dirname, join, resolve } from 'node:path';
+import { type PlannedSource, type SourcePlan, checkPublishedChecksum, discoverSources } from '@unified/loaders';
 import {
   type ConfigDefaults,
   type DatasetConfig,
@@ -170,6 +170,9 @@ async function pruneEmptyFolders(dir: string, stop: string): Promise<void> {
   }
 }
 
+/** `1 archive`, `3 archives`. */
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** Runs `fn` holding the locks of `dirs`, taken in a fixed order so that two runs never wait on each other. */
 async function withLocks<T>(dirs: readonly string[], fn: () => Promise<T>, options: (dir: string) => DirectoryLockOptions): Promise<T> {
   const [first, ...rest] = [...dirs].sort();
@@ -279,9 +282,18 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
     const previousEntry = previousMetadata?.data_types[kind].datasets[name];
     const fingerprints = await fingerprintSources(dataDir, planned.map((p) => p.path), previousEntry?.sources ?? [], signal);
     const sources = planned.map((p, i) => ({ path: p.path, format: p.format, role: p.role, reason: p.reason, bytes: fingerprints[i]!.size }));
+    // Archives are checked against their published .CHECKSUM on every run, also when nothing else changed, with
+    // the sha256 already known (no second read).
+    const unverified: string[] = [];
+    for (const [i, p] of planned.entries()) {
+      if (p.format === 'zip' && (await checkPublishedChecksum(p.path, fingerprints[i]!.sha256)) === undefined) unverified.push(basename(p.path));
+    }
+    if (unverified.length > 0) {
+      warn(`${kind}: ${count(unverified.length, 'archive')} without a .CHECKSUM beside ${unverified.length === 1 ? 'it' : 'them'} (${unverified.slice(0, 3).join(', ')}${unverified.length > 3 ? ', …' : ''}); integrity not verified`, kind);
+    }
     emit({ type: 'plan', kind, sources, skipped: notRead.map(({ path, reason }) => ({ path, reason })) });
     const limited = notRead.filter((s) => s.reason.startsWith('beyond the limit'));
-    if (limited.length > 0) warn(`${kind}: ${limited.length} more files not read (${limited[0]!.reason}${plan.maxFiles === undefined ? '' : '; BLANK_TRAINING_MODE or maxFiles'})`, kind);
+    if (limited.length > 0) warn(`${kind}: ${count(limited.length, 'more file')} not read (${limited[0]!.reason}${plan.maxFiles === undefined ? '' : '; BLANK_TRAINING_MODE or maxFiles'})`, kind);
     works.push({
       kind,
       identity,
@@ -387,7 +399,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
           const reports = plan.reports.filter((r) => r.source.kind === work.kind);
           for (const r of reports) for (const w of r.summary.warnings) warn(w, work.kind);
           const rowsSkipped = reports.reduce((n, r) => n + r.summary.rowsSkipped, 0);
-          if (rowsSkipped > 0) warn(`${work.kind}: ${rowsSkipped} bad rows skipped (first: ${reports.flatMap((r) => r.summary.badRows)[0] ?? '?'})`, work.kind);
+          if (rowsSkipped > 0) warn(`${work.kind}: ${count(rowsSkipped, 'bad row')} skipped (first: ${reports.flatMap((r) => r.summary.badRows)[0] ?? '?'})`, work.kind);
           emit({ type: 'staged', kind: work.kind, dataset: work.name, rowsRead: reports.reduce((n, r) => n + r.summary.rowsRead, 0), rowsWritten: write.report.rowsWritten, partitions: write.report.partitions.length });
         }
         await assertUnchangedSince(todo.flatMap((w) => w.fingerprints));
@@ -396,16 +408,19 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
         let backup: ConvertResult['backup'];
         const replacing = todo.filter((w) => (w.previousManifest?.files.length ?? 0) > 0);
         const consolidated = replacing.flatMap((w) => w.fingerprints.filter((_, i) => w.planned[i]!.role === 'consolidated'));
-        if (options.backup !== false && consolidated.length > 0) {
+        const backupMode = options.backup ?? 'link';
+        if (backupMode !== 'none' && consolidated.length > 0) {
           const made = await backupSources({
             dataDir,
             sources: consolidated.map((f) => ({ path: f.path, sha256: f.sha256, size: f.size, mtimeMs: f.mtimeMs })),
             reason: `before replacing ${replacing.map((w) => datasetRelativePath(w.identity)).join(', ')}`,
+            hardLinks: backupMode === 'link',
           });
-          if (made.dir !== undefined) {
-            backup = { dir: made.dir, files: made.files.map((f) => f.source) };
-            emit({ type: 'backup', ...backup });
+          for (const lost of made.overwritten) {
+            warn(`the backup of ${lost.source} in ${lost.backup} was a hard link and changed when the source was rewritten in place; it no longer holds what its _backup.json records (use backup 'copy' to keep independent copies)`);
           }
+          emit({ type: 'backup', dir: made.dir, files: made.files.map((f) => f.source), unchanged: made.unchanged });
+          if (made.dir !== undefined) backup = { dir: made.dir, files: made.files.map((f) => f.source) };
         }
 
         // 5. Metadata and commit, under the lock on unified/ (other datasets' runs update it too).

@@ -16,8 +16,8 @@ export type { TimeEncoding } from './column-conversion.js';
 export { HEADERLESS_LAYOUTS, KIND_FIELDS, canonicalTargets, mapColumns } from './column-mapping.js';
 export type { ColumnMapping, FieldSpec, MappedField, UnusedColumn } from './column-mapping.js';
 export { MAX_JSON_ARRAY_BYTES } from './json-format.js';
-export { sha256OfFile, verifyChecksumSidecar } from './checksum-sidecar.js';
-export type { ChecksumCheck } from './checksum-sidecar.js';
+export { checkPublishedChecksum, readChecksumSidecar, sha256OfFile, verifyChecksumSidecar } from './checksum-sidecar.js';
+export type { ChecksumCheck, PublishedChecksum } from './checksum-sidecar.js';
 export { sourceNameHint } from './source-name-hints.js';
 export type { SourceNameHint } from './source-name-hints.js';
 

@@ -69,11 +69,25 @@ describe('backupSources', () => {
     if (process.platform === 'linux' && method !== 'reflink') expect(method).toBe('hardlink');
   });
 
+  it('reports a hard-linked backup that an in-place rewrite of the source changed, and copies when asked', async () => {
+    const klines = source(KLINES, 'klines v1');
+    const first = await backupSources({ dataDir, sources: [klines], now: NOW });
+    if (first.files[0]?.method !== 'hardlink') return; // a clone or copy cannot be changed through the source
+    // Rewritten in place (cp over it, or open-and-write): the hard-linked backup changes with it.
+    writeFileSync(klines.path, 'klines v2 written in place');
+    const second = await backupSources({ dataDir, sources: [fingerprint(klines.path)], now: new Date('2024-03-02T00:00:00Z'), hardLinks: false });
+    expect(second.overwritten).toEqual([{ source: KLINES, backup: first.dir }]);
+    expect(second.files[0]?.method).not.toBe('hardlink');
+    // The copy is independent: a further in-place write leaves it as it was.
+    writeFileSync(klines.path, 'klines v3');
+    expect(readFileSync(join(second.dir!, KLINES), 'utf8')).toBe('klines v2 written in place');
+  });
+
   it('does not back up again what the newest backup already holds', async () => {
     const klines = source(KLINES, 'same bytes');
     await backupSources({ dataDir, sources: [klines], now: NOW });
     const again = await backupSources({ dataDir, sources: [klines], now: new Date('2024-03-02T00:00:00Z') });
-    expect(again).toEqual({ dir: undefined, files: [], unchanged: [KLINES] });
+    expect(again).toEqual({ dir: undefined, files: [], unchanged: [KLINES], overwritten: [] });
     expect(readdirSync(backupRoot())).toEqual([`backup_${STAMP}`]);
   });
 
@@ -187,6 +201,6 @@ describe('listBackups', () => {
     await backupSources({ dataDir, sources: [klines], now: NOW });
     await backupSources({ dataDir, sources: [source(FUTURES, 'futures')], now: new Date('2024-03-02T00:00:00Z') });
     const result = await backupSources({ dataDir, sources: [klines, fingerprint(join(dataDir, FUTURES))], now: new Date('2024-03-03T00:00:00Z') });
-    expect(result).toEqual({ dir: undefined, files: [], unchanged: [FUTURES, KLINES].sort() });
+    expect(result).toEqual({ dir: undefined, files: [], unchanged: [FUTURES, KLINES].sort(), overwritten: [] });
   });
 });

@@ -53,6 +53,11 @@ export interface BackupOptions {
   readonly now?: Date;
   /** Why the backup was made, recorded in `_backup.json` (e.g. `"convert --force"`). */
   readonly reason?: string;
+  /**
+   * Whether a file may be kept as a hard link when no copy-on-write clone is possible. `false` copies instead:
+   * slower and larger, but the backup survives a tool that rewrites the source in place. @default true
+   */
+  readonly hardLinks?: boolean;
 }
 
 /** How a file was kept: a copy-on-write clone, a hard link, or a plain copy. */
@@ -90,6 +95,11 @@ export interface BackupResult {
   readonly files: readonly BackupEntry[];
   /** Sources (relative, `/`-separated) whose sha256 equals the one in the newest backup holding them. */
   readonly unchanged: readonly string[];
+  /**
+   * Earlier backups that were hard links to a source which has since been rewritten in place: they hold the new
+   * content, not what `_backup.json` records. Each source is backed up again now; the old content is gone.
+   */
+  readonly overwritten: readonly { readonly source: string; readonly backup: string }[];
 }
 
 /** One backup folder, as {@link listBackups} finds it. */
@@ -256,21 +266,27 @@ function planSources(dataDir: string, sources: readonly BackupSource[]): Planned
   return [...byRelative.values()].sort((a, b) => byCodeUnits(a.relative, b.relative));
 }
 
-/** Whether the newest backup holding `planned` holds the same content, and its file is still there. */
-async function isUnchanged(planned: PlannedSource, backups: readonly BackupListing[]): Promise<boolean> {
+/**
+ * How the newest backup holding `planned` compares: `unchanged` (same content, file still there), `overwritten`
+ * (a hard link whose shared file the source's in-place rewrite changed), or `changed` (back it up).
+ */
+async function compareWithNewest(planned: PlannedSource, backups: readonly BackupListing[]): Promise<{ status: 'unchanged' | 'changed' | 'overwritten'; backup?: string }> {
   for (const backup of backups) {
     const entry = backup.manifest.files.find((file) => file.source === planned.relative);
     if (entry === undefined) continue;
-    if (entry.sha256 !== planned.source.sha256) return false;
+    let info;
     try {
-      const info = await stat(join(backup.dir, ...entry.source.split('/')));
-      return info.isFile() && info.size === entry.size;
+      info = await stat(join(backup.dir, ...entry.source.split('/')));
     } catch {
       // Deleted (or made unreadable) since: back the source up again.
-      return false;
+      return { status: 'changed' };
     }
+    if (entry.sha256 === planned.source.sha256) return { status: info.isFile() && info.size === entry.size ? 'unchanged' : 'changed' };
+    const source = await stat(planned.absolute).catch(() => undefined);
+    const shared = entry.method === 'hardlink' && source !== undefined && source.ino === info.ino && source.dev === info.dev;
+    return shared ? { status: 'overwritten', backup: backup.dir } : { status: 'changed' };
   }
-  return false;
+  return { status: 'changed' };
 }
 
 /** Refuses a source that is missing, not a regular file, or no longer matches its fingerprint. */
@@ -295,7 +311,7 @@ async function assertMatchesFingerprint(planned: PlannedSource): Promise<void> {
 }
 
 /** Keeps `src` at `dest` by the cheapest method the file system allows. */
-async function keepFile(src: string, dest: string, mtimeMs: number): Promise<BackupMethod> {
+async function keepFile(src: string, dest: string, mtimeMs: number, hardLinks: boolean): Promise<BackupMethod> {
   const time = new Date(mtimeMs);
   let method: BackupMethod | undefined;
   try {
@@ -306,11 +322,13 @@ async function keepFile(src: string, dest: string, mtimeMs: number): Promise<Bac
   }
   if (method === undefined) {
     await rm(dest, { force: true });
-    try {
-      await link(src, dest);
-      return 'hardlink'; // one file under two names: it already has the source's modification time
-    } catch {
-      // EXDEV (another device), EPERM/ENOTSUP (FAT, some network shares, protected links): copy.
+    if (hardLinks) {
+      try {
+        await link(src, dest);
+        return 'hardlink'; // one file under two names: it already has the source's modification time
+      } catch {
+        // EXDEV (another device), EPERM/ENOTSUP (FAT, some network shares, protected links): copy.
+      }
     }
     await rm(dest, { force: true });
     await copyFile(src, dest);
@@ -379,7 +397,7 @@ async function publish(tempDir: string, root: string, stamp: string): Promise<st
  * console.log(result.dir); // '/…/data_cache/backup_pre_unified/backup_20240301_120000', or undefined if unchanged
  */
 export async function backupSources(options: BackupOptions): Promise<BackupResult> {
-  const { sources, reason } = options;
+  const { sources, reason, hardLinks = true } = options;
   const now = options.now ?? new Date();
   if (Number.isNaN(now.getTime())) invalidArgument('backup time is not a valid date');
   const dataDir = resolve(options.dataDir);
@@ -389,12 +407,15 @@ export async function backupSources(options: BackupOptions): Promise<BackupResul
   await removeAbandonedTemporaryFolders(root);
   const backups = await listBackups(dataDir);
   const unchanged: string[] = [];
+  const overwritten: { source: string; backup: string }[] = [];
   const pending: PlannedSource[] = [];
   for (const item of planned) {
-    if (await isUnchanged(item, backups)) unchanged.push(item.relative);
+    const { status, backup } = await compareWithNewest(item, backups);
+    if (status === 'unchanged') unchanged.push(item.relative);
     else pending.push(item);
+    if (status === 'overwritten' && backup !== undefined) overwritten.push({ source: item.relative, backup });
   }
-  if (pending.length === 0) return { dir: undefined, files: [], unchanged };
+  if (pending.length === 0) return { dir: undefined, files: [], unchanged, overwritten };
   for (const item of pending) await assertMatchesFingerprint(item);
 
   const stamp = stampOf(now);
@@ -411,7 +432,7 @@ export async function backupSources(options: BackupOptions): Promise<BackupResul
         await step(folder, 'create a folder in the backup', () => mkdir(folder, { recursive: true }));
         for (let up = folder; !folders.has(up); up = dirname(up)) folders.add(up);
       }
-      const method = await step(dest, `back up ${item.source.path}`, () => keepFile(item.absolute, dest, item.source.mtimeMs));
+      const method = await step(dest, `back up ${item.source.path}`, () => keepFile(item.absolute, dest, item.source.mtimeMs, hardLinks));
       const kept = await step(dest, 'check the backed-up file', () => stat(dest));
       if (kept.size !== item.source.size) {
         throw new UnifiedError({ code: 'SOURCE_CORRUPT', message: `${item.source.path}: changed while it was backed up (size ${item.source.size} → ${kept.size})` });
@@ -424,7 +445,7 @@ export async function backupSources(options: BackupOptions): Promise<BackupResul
     for (const folder of folders) await syncPath(folder);
     const dir = await step(tempDir, 'rename the finished backup into place', () => publish(tempDir, root, stamp));
     await syncPath(root);
-    return { dir, files, unchanged };
+    return { dir, files, unchanged, overwritten };
   } catch (error) {
     await rm(tempDir, { recursive: true, force: true });
     throw error;

@@ -11,6 +11,9 @@ interface Style {
   readonly marks: boolean;
 }
 
+/** `1 row`, `1,440 rows`. */
+const plural = (n: number, noun: string): string => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
+
 const paint = (style: Style, code: number, text: string): string => (style.marks ? `\x1b[${code}m${text}\x1b[0m` : text);
 const ok = (style: Style): string => paint(style, 32, '✓');
 const warning = (style: Style): string => (style.marks ? paint(style, 33, '⚠') : 'warning:');
@@ -21,16 +24,18 @@ export function formatConvertEvent(event: ConvertEvent, options: Style & { reado
     case 'plan':
       if (!options.verbose) return undefined;
       return [
-        `${event.kind}: ${event.sources.length} source file${event.sources.length === 1 ? '' : 's'}`,
+        `${event.kind}: ${plural(event.sources.length, 'source file')}`,
         ...event.sources.map((s) => `  read  ${s.path} (${formatBytes(s.bytes)}): ${s.reason}`),
         ...event.skipped.map((s) => `  skip  ${s.path}: ${s.reason}`),
       ].join('\n');
     case 'unchanged':
       return `${ok(options)} ${event.kind} ${event.dataset}: unchanged since the last run`;
     case 'staged':
-      return options.verbose ? `${event.kind} ${event.dataset}: read ${formatCount(event.rowsRead)} rows, staged ${formatCount(event.rowsWritten)} rows in ${formatCount(event.partitions)} day partitions` : undefined;
+      return options.verbose ? `${event.kind} ${event.dataset}: read ${plural(event.rowsRead, 'row')}, staged ${plural(event.rowsWritten, 'row')} in ${plural(event.partitions, 'day partition')}` : undefined;
     case 'backup':
-      return `${ok(options)} backed up ${event.files.length} source file${event.files.length === 1 ? '' : 's'} to ${event.dir}`;
+      return event.dir === undefined
+        ? `${ok(options)} ${plural(event.unchanged.length, 'source file')} already in the newest backup, unchanged: not backed up again`
+        : `${ok(options)} backed up ${plural(event.files.length, 'source file')} to ${event.dir}${event.unchanged.length > 0 ? ` (${event.unchanged.length} unchanged since the last backup)` : ''}`;
     case 'committed':
       return options.verbose ? `committed ${event.datasets.join(', ')}` : undefined;
     case 'waiting':

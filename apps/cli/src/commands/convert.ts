@@ -35,7 +35,7 @@ interface ConvertCliOptions {
   readonly onConflict: 'error' | 'keep-last';
   readonly skipBadRows?: boolean;
   readonly maxFiles?: number;
-  readonly backup: boolean;
+  readonly backup: 'link' | 'copy' | 'none';
   readonly lockTimeout: number;
   readonly logFile: string | false;
   readonly json?: boolean;
@@ -51,7 +51,8 @@ Examples:
 Reads data_cache/klines_binance_BTCUSDT_1m_consolidated.parquet (or .csv), aggtrades_binance_BTCUSDT_consolidated.*,
 futures_binance_BTCUSDT_consolidated.*, per-day files under parquet/aggtrades_binance_BTCUSDT/ and Binance archive
 zips under archives/ or data/, and writes data_cache/unified/. Klines are required; aggtrades and futures are
-skipped with a warning when absent. Unchanged sources make it a no-op.`;
+skipped with a warning when absent. Unchanged sources make it a no-op. The global -v lists every file read or
+skipped, and why.`;
 
 const isoOf = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -116,7 +117,11 @@ export function registerConvertCommand(program: Command, context: CliContext): C
     .addOption(new Option('--on-conflict <policy>', 'rows that share a key but differ').choices(['error', 'keep-last']).default('error'))
     .option('--skip-bad-rows', 'drop and count rows that cannot be read instead of failing')
     .option('--max-files <n>', 'read at most n per-day or archive files per type (BLANK_TRAINING_MODE=1 sets 3)', integerOption(1, 1_000_000))
-    .option('--no-backup', 'do not back up the consolidated sources before replacing output')
+    .addOption(
+      new Option('--backup <mode>', 'backup of the consolidated sources before output is replaced: clone or hard link, independent copy, or none')
+        .choices(['link', 'copy', 'none'])
+        .default('link'),
+    )
     .option('--lock-timeout <seconds>', 'how long to wait for another run on the same dataset', integerOption(0, 86_400), 600)
     .option('--log-file <path>', 'JSON-lines log, appended to', nonEmptyOption('a file'), DEFAULT_CONVERT_LOG_FILE)
     .option('--no-log-file', 'write no log file')
