@@ -32,6 +32,11 @@ export interface CliContext {
 
 /** Whether status marks and colour may be used on stderr: a TTY, no NO_COLOR, not CI. */
 export function isInteractive(io: CliIo): boolean {
+  return isStyled(io, io.stderr);
+}
+
+/** Whether status marks and colour may be written to `stream`: it is a TTY, and neither NO_COLOR nor CI is set. */
+export function isStyled(io: CliIo, stream: CliStream): boolean {
   const env = io.env;
-  return io.stderr.isTTY === true && (env.NO_COLOR ?? '') === '' && (env.CI ?? '') === '';
+  return stream.isTTY === true && (env.NO_COLOR ?? '') === '' && (env.CI ?? '') === '';
 }

@@ -11,12 +11,16 @@ import { formatBytes, formatCount } from './format.js';
 export interface ConvertProgress {
   /** Feed it every event. */
   event(event: ConvertEvent): void;
+  /** Writes a line to stderr without breaking the bars (above them while they are drawn). */
+  log(line: string): void;
   /** Removes the bars' timer; call before printing anything else. */
   stop(): void;
 }
 
-/** Progress that draws nothing. */
-export const NO_PROGRESS: ConvertProgress = { event: () => undefined, stop: () => undefined };
+/** Progress that draws nothing: lines go straight to `stream`. */
+export function noProgress(stream: CliStream): ConvertProgress {
+  return { event: () => undefined, log: (line) => stream.write(`${line}\n`), stop: () => undefined };
+}
 
 /** Bars on `stream` (a TTY). */
 export function convertProgressBars(stream: CliStream): ConvertProgress {
@@ -49,6 +53,10 @@ export function convertProgressBars(stream: CliStream): ConvertProgress {
         bytes: `${formatBytes(event.bytesRead)} / ${formatBytes(event.bytesTotal)}`,
         rate: seconds > 0.5 ? `${formatBytes(event.bytesRead / seconds)}/s` : '…',
       });
+    },
+    log(line) {
+      if (byKind.size === 0) stream.write(`${line}\n`);
+      else bars.log(`${line}\n`);
     },
     stop() {
       bars.stop();

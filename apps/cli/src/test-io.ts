@@ -8,11 +8,11 @@ export interface RecordingIo extends CliIo {
 }
 
 /** A {@link CliIo} for tests: not a TTY unless asked, empty environment, the given working directory. */
-export function recordingIo(cwd: string, options: { tty?: boolean; env?: Record<string, string> } = {}): RecordingIo {
+export function recordingIo(cwd: string, options: { tty?: boolean; stdoutTty?: boolean; env?: Record<string, string> } = {}): RecordingIo {
   let out = '';
   let err = '';
   return {
-    stdout: { write: (text) => void (out += text), isTTY: options.tty ?? false },
+    stdout: { write: (text) => void (out += text), isTTY: options.stdoutTty ?? options.tty ?? false },
     stderr: { write: (text) => void (err += text), isTTY: options.tty ?? false },
     env: options.env ?? {},
     cwd,

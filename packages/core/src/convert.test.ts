@@ -272,6 +272,37 @@ describe('convert: several datasets in one unified/ folder', () => {
   });
 });
 
+describe('convert: a commit that fails half-way', () => {
+  it('is completed by the next run in the same process before newer data is written, and leaves nothing behind', async () => {
+    const dataDir = freshDir();
+    writeInputs(dataDir, { klines: klinesCsv(DAY, 60, () => '1.5') });
+    const dataset = join(dataDir, 'unified/klines/binance_BTCUSDT_1m');
+    // A file where the first partition folder must go: every rename of the commit fails.
+    mkdirSync(dataset, { recursive: true });
+    writeFileSync(join(dataset, 'exchange=binance'), 'in the way');
+    const failed = await failure(run(dataDir));
+    expect([failed.code, failed.message]).toEqual(['WRITE_FAILED', expect.stringContaining('the commit of klines/binance_BTCUSDT_1m was interrupted') as unknown]);
+    rmSync(join(dataset, 'exchange=binance'));
+
+    // New data in the same process: the interrupted commit is finished first, then replaced by the new one.
+    writeInputs(dataDir, { klines: klinesCsv(DAY, 60, () => '1.7') });
+    const next = await run(dataDir);
+    expect(next.datasets[0]?.totalRows).toBe(60);
+    expect(await duck(`${dataset}/**/*.parquet`, 'DISTINCT close')).toEqual([{ close: 1.7 }]);
+    const hidden = Object.keys(treeHashes(join(dataDir, 'unified'))).filter((path) => path.split('/').some((part) => part.startsWith('.')));
+    expect(hidden).toEqual([]);
+    expect((await run(dataDir)).noop).toBe(true);
+  });
+
+  it('is converted again when it last skipped bad rows and the next run would not', async () => {
+    const dataDir = freshDir();
+    writeInputs(dataDir, { klines: klinesCsv(DAY, 60, (i) => (i === 5 ? 'x' : '1.5')) });
+    expect((await run(dataDir, { onBadRow: 'skip' })).datasets[0]?.rowsSkipped).toBe(1);
+    expect((await run(dataDir, { onBadRow: 'skip' })).noop).toBe(true);
+    expect((await failure(run(dataDir))).code).toBe('BAD_ROW');
+  });
+});
+
 describe('convert: runs at the same time', () => {
   it('keep both symbols when they commit together, and a run on the same dataset waits and then has nothing to do', async () => {
     const dataDir = freshDir();

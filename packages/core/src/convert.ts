@@ -21,7 +21,10 @@ import {
   type DatasetConfig,
   type DatasetManifest,
   type DatasetMetadata,
+  CONFIG_FILE_NAME,
   type DirectoryLockOptions,
+  MANIFEST_FILE_NAME,
+  METADATA_FILE_NAME,
   type SourceRecord,
   type UnifiedConfig,
   type UnifiedMetadata,
@@ -65,6 +68,7 @@ import {
   normalizeExchange,
   normalizeSymbol,
   normalizeTimeframe,
+  removeTemporaryFiles,
 } from '@unified/schemas';
 import type { ConvertEvent, ConvertOptions, ConvertResult, ConvertSource, ConvertedDataset } from './convert-types.js';
 import { type SourceFingerprint, assertUnchangedSince, fingerprintSources } from './source-fingerprints.js';
@@ -108,17 +112,18 @@ interface DatasetWork {
   readonly previousEntry: DatasetMetadata | undefined;
 }
 
-function oneOf<T extends string>(values: readonly T[], value: string, what: string): T {
+/** A value recorded in `_config.json` that this version cannot use: the file's problem, not the command line's. */
+function recordedOneOf<T extends string>(values: readonly T[], value: string, where: string): T {
   if ((values as readonly string[]).includes(value)) return value as T;
-  throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `${what} must be one of ${values.join(', ')}; got ${JSON.stringify(value)}` });
+  throw new UnifiedError({ code: 'METADATA_INVALID', message: `${where} must be one of ${values.join(', ')}; got ${JSON.stringify(value)}` });
 }
 
 /** Explicit option, then the dataset's recorded settings, then the recorded defaults, then the built-in ones. */
 function resolveSettings(options: ConvertOptions, recorded: DatasetConfig | undefined, defaults: ConfigDefaults | undefined, configPath: string): Settings {
   const pick = <K extends keyof WriteSettings>(key: K): WriteSettings[K] => recorded?.[key] ?? defaults?.[key] ?? BUILT_IN_DEFAULTS[key];
   return {
-    engine: options.engine ?? oneOf(PARQUET_ENGINES, pick('engine'), `${configPath}: engine`),
-    compression: options.compression ?? oneOf(PARQUET_COMPRESSIONS, pick('compression'), `${configPath}: compression`),
+    engine: options.engine ?? recordedOneOf(PARQUET_ENGINES, pick('engine'), `${configPath}: engine`),
+    compression: options.compression ?? recordedOneOf(PARQUET_COMPRESSIONS, pick('compression'), `${configPath}: compression`),
     rowGroupSize: options.rowGroupSize ?? pick('row_group_size'),
     maxRowsPerFile: options.maxRowsPerFile ?? pick('max_rows_per_file'),
   };
@@ -265,7 +270,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   }
   const previousMetadata: UnifiedMetadata | undefined = await readUnifiedMetadata(unifiedDir);
   const previousConfig: UnifiedConfig | undefined = await readUnifiedConfig(unifiedDir);
-  const configPath = join(unifiedDir, '_config.json');
+  const configPath = join(unifiedDir, CONFIG_FILE_NAME);
   const skipped: { kind: DataKind; reason: string }[] = [];
   const works: DatasetWork[] = [];
   for (const kind of DATA_KINDS) {
@@ -327,7 +332,10 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       const results = new Map<DataKind, ConvertedDataset>();
       const todo: DatasetWork[] = [];
       for (const early of works) {
-        await recoverInterruptedWrites(early.dir);
+        // Under the lock no other write to the dataset can be under way: finish any commit left behind, also one
+        // this process failed to finish, and remove manifests staged by a run that died.
+        await recoverInterruptedWrites(early.dir, { exclusive: true });
+        await removeTemporaryFiles(early.dir, MANIFEST_FILE_NAME);
         const manifest = await readDatasetManifest(early.dir);
         const recorded = lockedConfig?.data_types[early.kind].datasets[early.name];
         const entry = lockedMetadata?.data_types[early.kind].datasets[early.name];
@@ -338,6 +346,9 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
           manifest !== undefined &&
           sameSources(entry.sources, work.fingerprints) &&
           sameSettings(recorded, work.settings, work.kind) &&
+          // A run that skipped bad rows or resolved conflicts is not a stand-in for a stricter one: check again.
+          !(entry.last_run.rows_skipped > 0 && onBadRow === 'error') &&
+          !(entry.last_run.conflicts_resolved > 0 && onConflict === 'error') &&
           manifest.rows === entry.rows &&
           manifest.files.length === entry.files &&
           (await filesPresent(work.dir, manifest));
@@ -356,7 +367,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       const staged: { work: DatasetWork; write: StagedWrite; started: number }[] = [];
       const stagedFiles: StagedFile[] = [];
       // Set once every journal is written: from then on a failure is completed by the next run, not undone.
-      const progress = { committing: false };
+      const progress = { committing: false, committed: false };
       try {
         for (const work of todo) {
           signal?.throwIfAborted();
@@ -428,6 +439,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
         return await withDirectoryLock(
           unifiedDir,
           async () => {
+            for (const name of [METADATA_FILE_NAME, CONFIG_FILE_NAME]) await removeTemporaryFiles(unifiedDir, name);
             const metadataNow = await readUnifiedMetadata(unifiedDir);
             const configNow = await readUnifiedConfig(unifiedDir);
             const now = new Date();
@@ -480,6 +492,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
             const reports = new Map<DataKind, WriteReport>();
             for (const { work, write } of staged) reports.set(work.kind, await write.commit());
             for (const file of stagedFiles) await file.commit();
+            progress.committed = true;
             emit({ type: 'committed', datasets: staged.map(({ work }) => datasetRelativePath(work.identity)) });
 
             for (const [i, { work }] of staged.entries()) {
@@ -492,10 +505,11 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
           lockOptions(unifiedDir),
         );
       } catch (error) {
+        if (progress.committed) throw error;
         if (progress.committing) {
           throw new UnifiedError({
             code: 'WRITE_FAILED',
-            message: `the commit of ${staged.map(({ work }) => datasetRelativePath(work.identity)).join(', ')} was interrupted (${(error as Error).message}); the next run completes it`,
+            message: `the commit of ${staged.map(({ work }) => datasetRelativePath(work.identity)).join(', ')} was interrupted (${(error as Error).message}); the next run completes the data commit and converts these datasets again to bring their metadata up to date`,
             cause: error,
           });
         }

@@ -56,7 +56,7 @@ export async function assertUnchangedSince(fingerprints: readonly SourceFingerpr
     if (now.size !== fingerprint.size || now.mtimeMs !== fingerprint.mtimeMs) {
       throw new UnifiedError({
         code: 'SOURCE_CORRUPT',
-        message: `${fingerprint.path}: changed while it was being converted (size ${fingerprint.size} → ${now.size}); nothing was committed, run again when it is complete`,
+        message: `${fingerprint.path}: changed while it was being converted (size ${fingerprint.size} → ${now.size}, modified ${new Date(fingerprint.mtimeMs).toISOString()} → ${new Date(now.mtimeMs).toISOString()}); nothing was committed, run again when it is complete`,
       });
     }
   }

@@ -17,9 +17,25 @@ describe('withDirectoryLock', () => {
       events.push(`${name} out`);
     };
     await Promise.all([withDirectoryLock(dir, work('first'), { pollMs: 5 }), withDirectoryLock(dir, work('second'), { pollMs: 5 })]);
-    expect(events).toEqual(['first in', 'first out', 'second in', 'second out']);
+    // Either may win the race, but never both inside at once.
+    const [winner = '', loser = ''] = events[0] === 'first in' ? ['first', 'second'] : ['second', 'first'];
+    expect(events).toEqual([`${winner} in`, `${winner} out`, `${loser} in`, `${loser} out`]);
     await expect(withDirectoryLock(dir, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(existsSync(join(dir, LOCK_FILE_NAME))).toBe(false);
+  });
+
+  it('keeps waiting when the holder removes the locked folder on its way out, and then takes the lock', async () => {
+    const dir = join(root, 'removed', 'dataset');
+    const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+    // The holder tidies up the folder it created (as a failed run does), lock file and all.
+    const held = withDirectoryLock(dir, async () => {
+      await sleep(40);
+      rmSync(join(root, 'removed'), { recursive: true, force: true });
+    });
+    await sleep(10);
+    const waiter = withDirectoryLock(dir, () => Promise.resolve(existsSync(join(dir, LOCK_FILE_NAME))), { timeoutMs: 5000, pollMs: 5 });
+    await held;
+    await expect(waiter).resolves.toBe(true);
   });
 
   it('records who holds it', async () => {

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { PROCESS_STARTED_MS, UnifiedError, isProcessAlive } from '@unified/schemas';
 
@@ -59,6 +59,11 @@ async function tryAcquire(path: string, holder: LockHolder): Promise<boolean> {
     handle = await open(path, 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    // The folder was removed while this process waited (a failed run tidying up after itself): recreate it.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      await mkdir(dirname(path), { recursive: true });
+      return false;
+    }
     throw new UnifiedError({ code: 'WRITE_FAILED', message: `${path}: cannot create the lock file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, cause: error });
   }
   try {

@@ -28,7 +28,11 @@ describe('_config.json', () => {
 
   it('refuses a configuration it cannot use, naming the file', async () => {
     const dir = mkdtempSync(join(root, 'bad-'));
-    writeFileSync(join(dir, CONFIG_FILE_NAME), JSON.stringify({ format_version: 1, defaults: {}, data_types: { klines: { datasets: { x: { kind: 'futures' } } }, aggtrades: { datasets: {} }, futures: { datasets: {} } } }));
-    await expect(readUnifiedConfig(dir)).rejects.toThrow(`${join(dir, CONFIG_FILE_NAME)}: data_types.klines.datasets.x needs kind "klines", an engine and a compression`);
+    const write = (klines: unknown): void =>
+      writeFileSync(join(dir, CONFIG_FILE_NAME), JSON.stringify({ format_version: 1, defaults: {}, data_types: { klines: { datasets: { x: klines } }, aggtrades: { datasets: {} }, futures: { datasets: {} } } }));
+    write({ kind: 'futures' });
+    await expect(readUnifiedConfig(dir)).rejects.toThrow(`${join(dir, CONFIG_FILE_NAME)}: data_types.klines.datasets.x needs kind "klines"`);
+    write({ kind: 'klines', engine: 'wasm', compression: 'snappy', row_group_size: 'big' });
+    await expect(readUnifiedConfig(dir)).rejects.toThrow(`${join(dir, CONFIG_FILE_NAME)}: data_types.klines.datasets.x.row_group_size must be a positive integer, got "big"`);
   });
 });

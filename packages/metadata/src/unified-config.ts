@@ -98,6 +98,17 @@ function invalid(path: string, reason: string): never {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** Refuses write settings a run could not use, naming the key (a hand edit gone wrong). */
+function checkSettings(path: string, where: string, value: Record<string, unknown>): void {
+  for (const key of ['engine', 'compression'] as const) {
+    if (value[key] !== undefined && (typeof value[key] !== 'string' || value[key] === '')) invalid(path, `${where}.${key} must be a name, got ${JSON.stringify(value[key])}`);
+  }
+  for (const key of ['row_group_size', 'max_rows_per_file'] as const) {
+    const n = value[key];
+    if (n !== undefined && !(typeof n === 'number' && Number.isSafeInteger(n) && n >= 1)) invalid(path, `${where}.${key} must be a positive integer, got ${JSON.stringify(n)}`);
+  }
+}
+
 /** Reads and checks `<unifiedDir>/_config.json`, or `undefined` when there is none. Throws `METADATA_INVALID`. */
 export async function readUnifiedConfig(unifiedDir: string): Promise<UnifiedConfig | undefined> {
   const path = join(unifiedDir, CONFIG_FILE_NAME);
@@ -106,15 +117,15 @@ export async function readUnifiedConfig(unifiedDir: string): Promise<UnifiedConf
   if (!isObject(value)) invalid(path, 'not a JSON object');
   if (value['format_version'] !== CONFIG_FORMAT_VERSION) invalid(path, `format_version is ${JSON.stringify(value['format_version'])}, expected ${CONFIG_FORMAT_VERSION}`);
   if (!isObject(value['defaults'])) invalid(path, 'defaults must be an object');
+  checkSettings(path, 'defaults', value['defaults']);
   const dataTypes = value['data_types'];
   if (!isObject(dataTypes)) invalid(path, 'data_types must be an object');
   for (const kind of DATA_KINDS) {
     const type = dataTypes[kind];
     if (!isObject(type) || !isObject(type['datasets'])) invalid(path, `data_types.${kind}.datasets must be an object`);
     for (const [name, dataset] of Object.entries(type['datasets'])) {
-      if (!isObject(dataset) || dataset['kind'] !== kind || typeof dataset['engine'] !== 'string' || typeof dataset['compression'] !== 'string') {
-        invalid(path, `data_types.${kind}.datasets.${name} needs kind "${kind}", an engine and a compression`);
-      }
+      if (!isObject(dataset) || dataset['kind'] !== kind) invalid(path, `data_types.${kind}.datasets.${name} needs kind "${kind}"`);
+      checkSettings(path, `data_types.${kind}.datasets.${name}`, dataset);
     }
   }
   return value as unknown as UnifiedConfig;

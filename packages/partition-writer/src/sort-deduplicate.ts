@@ -70,7 +70,7 @@ export function sortAndDeduplicate(kind: DataKind, columns: readonly FlatColumn[
           code: 'DUPLICATE_CONFLICT',
           message:
             `${where}: two ${kind} rows share ${keyName}=${key[row]} but differ: ${describe(fileSchema, columns, row)} ` +
-            `and ${describe(fileSchema, columns, last)}; fix the source or pass onConflict 'keep-last' to keep the later row`,
+            `and ${describe(fileSchema, columns, last)}; fix the source, or keep the later row with onConflict: 'keep-last' (unified convert --on-conflict keep-last)`,
         });
       }
     }

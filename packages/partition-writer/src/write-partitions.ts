@@ -26,7 +26,7 @@ import {
   parseDataFileName,
   partitionPath,
 } from '@unified/schemas';
-import { type JournalPartition, applyJournal, isDataFile, readJournal, writeJournal } from './commit-journal.js';
+import { COMMIT_JOURNAL, type JournalPartition, applyJournal, isDataFile, readJournal, writeJournal } from './commit-journal.js';
 import { dayRuns } from './day-runs.js';
 import { DaySpill } from './day-spill.js';
 import { DayWriter, type StagedFile } from './day-writer.js';
@@ -91,7 +91,7 @@ function assertNoRequiredNulls(kind: DataKind, expected: arrow.Schema, batch: ar
  * commit journal crashed during its commit and is rolled forward; one without never committed and is removed.
  * Folders of live processes are left alone.
  */
-async function recoverAbandonedStaging(datasetDir: string): Promise<void> {
+async function recoverAbandonedStaging(datasetDir: string, includeOwn = false): Promise<void> {
   const entries = await readdir(datasetDir, { withFileTypes: true }).catch(() => []);
   for (const entry of entries) {
     if (!entry.isDirectory() || !entry.name.startsWith(STAGING_PREFIX)) continue;
@@ -99,7 +99,7 @@ async function recoverAbandonedStaging(datasetDir: string): Promise<void> {
     const pid = Number(pidText);
     if (!Number.isSafeInteger(pid)) continue;
     const ours = pid === process.pid && Number(startedText) === PROCESS_STARTED_MS;
-    const abandoned = pid === process.pid ? !ours : !isProcessAlive(pid);
+    const abandoned = includeOwn || (pid === process.pid ? !ours : !isProcessAlive(pid));
     if (!abandoned) continue;
     const stagingDir = join(datasetDir, entry.name);
     const journal = await readJournal(stagingDir);
@@ -418,7 +418,9 @@ class Staged implements StagedWrite {
     failpoint('before-rename');
     const staleFilesRemoved = await applyJournal(this.report.datasetDir, this.stagingDir, this.journal);
     this.state = 'committed';
-    await rm(this.stagingDir, { recursive: true, force: true });
+    // The journal goes first: replayed later, over newer files, it would remove their parts.
+    await rm(join(this.stagingDir, COMMIT_JOURNAL), { force: true });
+    await rm(this.stagingDir, { recursive: true, force: true }).catch(() => undefined);
     return { ...this.report, staleFilesRemoved };
   }
 
@@ -438,9 +440,11 @@ class Staged implements StagedWrite {
 /**
  * Finishes what earlier writes to the dataset at `datasetDir` left behind when their process died: a commit
  * that was under way is completed from its journal (roll forward); files staged but never committed are
- * removed. Writes of live processes are left alone. {@link stagePartitions} does this itself; call it before
- * deciding from a dataset's files that nothing needs writing.
+ * removed. Writes of live processes are left alone, unless `exclusive` says the caller holds the dataset's lock
+ * so that no write can be under way: then also a commit this very process failed to finish is completed, before
+ * anything newer is written. {@link stagePartitions} does the first itself; call this before deciding from a
+ * dataset's files that nothing needs writing.
  */
-export async function recoverInterruptedWrites(datasetDir: string): Promise<void> {
-  await recoverAbandonedStaging(resolve(datasetDir));
+export async function recoverInterruptedWrites(datasetDir: string, options: { readonly exclusive?: boolean } = {}): Promise<void> {
+  await recoverAbandonedStaging(resolve(datasetDir), options.exclusive === true);
 }

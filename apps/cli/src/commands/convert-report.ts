@@ -15,7 +15,8 @@ interface Style {
 const plural = (n: number, noun: string): string => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
 
 const paint = (style: Style, code: number, text: string): string => (style.marks ? `\x1b[${code}m${text}\x1b[0m` : text);
-const ok = (style: Style): string => paint(style, 32, '✓');
+/** `✓ ` on a styled stream, nothing otherwise (a log file or pipe gets plain words). */
+const ok = (style: Style): string => (style.marks ? `${paint(style, 32, '✓')} ` : '');
 const warning = (style: Style): string => (style.marks ? paint(style, 33, '⚠') : 'warning:');
 
 /** The stderr line for an event, or `undefined` for events shown only in the summary or with --verbose. */
@@ -29,13 +30,13 @@ export function formatConvertEvent(event: ConvertEvent, options: Style & { reado
         ...event.skipped.map((s) => `  skip  ${s.path}: ${s.reason}`),
       ].join('\n');
     case 'unchanged':
-      return `${ok(options)} ${event.kind} ${event.dataset}: unchanged since the last run`;
+      return `${ok(options)}${event.kind} ${event.dataset}: unchanged since the last run`;
     case 'staged':
       return options.verbose ? `${event.kind} ${event.dataset}: read ${plural(event.rowsRead, 'row')}, staged ${plural(event.rowsWritten, 'row')} in ${plural(event.partitions, 'day partition')}` : undefined;
     case 'backup':
       return event.dir === undefined
-        ? `${ok(options)} ${plural(event.unchanged.length, 'source file')} already in the newest backup, unchanged: not backed up again`
-        : `${ok(options)} backed up ${plural(event.files.length, 'source file')} to ${event.dir}${event.unchanged.length > 0 ? ` (${event.unchanged.length} unchanged since the last backup)` : ''}`;
+        ? `${ok(options)}${plural(event.unchanged.length, 'source file')} already in the newest backup, unchanged: not backed up again`
+        : `${ok(options)}backed up ${plural(event.files.length, 'source file')} to ${event.dir}${event.unchanged.length > 0 ? ` (${event.unchanged.length} unchanged since the last backup)` : ''}`;
     case 'committed':
       return options.verbose ? `committed ${event.datasets.join(', ')}` : undefined;
     case 'waiting':
@@ -63,8 +64,8 @@ export function formatConvertSummary(result: ConvertResult, options: Style & { r
     return rel === '' || rel.startsWith('..') ? path : rel;
   };
   const head = result.noop
-    ? `${ok(options)} Nothing to do: the sources of ${what} are unchanged since the last run (use --force-rerun to convert again).`
-    : `${ok(options)} Converted ${what} into ${shown(result.unifiedDir)} in ${seconds}.`;
+    ? `${ok(options)}Nothing to do: the sources of ${what} are unchanged since the last run (use --force-rerun to convert again).`
+    : `${ok(options)}Converted ${what} into ${shown(result.unifiedDir)} in ${seconds}.`;
   const table = renderTable(
     ['type', 'dataset', 'status', 'rows read', 'written', 'duplicates', 'total rows', 'days', 'size', 'first (UTC)', 'last (UTC)'],
     [

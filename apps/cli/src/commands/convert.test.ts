@@ -22,7 +22,7 @@ function workspace(): string {
   return cwd;
 }
 
-async function run(args: string[], cwd: string, options: { tty?: boolean; env?: Record<string, string> } = {}): Promise<{ code: number; out: string; err: string }> {
+async function run(args: string[], cwd: string, options: { tty?: boolean; stdoutTty?: boolean; env?: Record<string, string> } = {}): Promise<{ code: number; out: string; err: string }> {
   const io = recordingIo(cwd, options);
   const code = await runCli(args, io);
   return { code, out: io.out(), err: io.err() };
@@ -94,6 +94,11 @@ describe('unified convert', () => {
     expect(tty.code).toBe(0);
     expect(tty.err).toMatch(/klines\s+.*100% \| 60 rows/u);
     expect(tty.out).not.toMatch(/\d+% \|/u);
+    // stdout redirected to a file while stderr is a terminal: bars and marks on stderr, plain text in the file.
+    const redirected = await run(['convert', '--exchange', 'binance', '--symbol', 'BTCUSDT', '--force-rerun', '--no-log-file'], cwd, { tty: true, stdoutTty: false, env: { TERM: 'xterm' } });
+    expect(redirected.out).not.toContain('\x1b[');
+    expect(redirected.out).toMatch(/^Converted binance BTCUSDT 1m/u);
+    expect(redirected.err).toContain('\x1b[');
     const noColor = await run(['convert', '--exchange', 'binance', '--symbol', 'BTCUSDT', '--force-rerun', '--no-log-file'], cwd, { tty: true, env: { NO_COLOR: '1' } });
     expect(noColor.err).not.toContain('\x1b[');
   });

@@ -18,8 +18,8 @@ import {
   convert,
   openConvertLog,
 } from '@unified/core';
-import { type CliContext, isInteractive } from '../cli-context.js';
-import { type ConvertProgress, NO_PROGRESS, convertProgressBars } from '../convert-progress.js';
+import { type CliContext, isInteractive, isStyled } from '../cli-context.js';
+import { type ConvertProgress, convertProgressBars, noProgress } from '../convert-progress.js';
 import { integerOption, nonEmptyOption } from '../option-parsers.js';
 import { formatConvertSummary, formatConvertEvent } from './convert-report.js';
 
@@ -152,7 +152,7 @@ export function registerConvertCommand(program: Command, context: CliContext): C
         { quiet, ...(logFile === undefined ? {} : { logFile }) },
       );
       if (options.json === true) io.stdout.write(`${JSON.stringify(convertResultJson(result, logFile ?? null))}\n`);
-      else io.stdout.write(formatConvertSummary(result, { quiet, cwd: io.cwd, marks: isInteractive(io) }));
+      else io.stdout.write(formatConvertSummary(result, { quiet, cwd: io.cwd, marks: isStyled(io, io.stdout) }));
     });
   command.showHelpAfterError(`usage: unified convert ${command.usage()}\nrun 'unified convert --help' for all options`);
   return command;
@@ -174,7 +174,7 @@ export async function runConvertJob(context: CliContext, options: Omit<ConvertOp
   const { io, signal } = context;
   const verbose = context.verbose();
   const interactive = isInteractive(io);
-  const progress: ConvertProgress = interactive && !ui.quiet ? convertProgressBars(io.stderr) : NO_PROGRESS;
+  const progress: ConvertProgress = interactive && !ui.quiet ? convertProgressBars(io.stderr) : noProgress(io.stderr);
   const log: ConvertLog | undefined = ui.logFile === undefined ? undefined : openConvertLog(ui.logFile);
   log?.write('info', 'convert started', { dataDir: options.dataDir, exchange: options.exchange, symbol: options.symbol, timeframe: options.timeframe, forceRerun: options.forceRerun === true });
   const onEvent = (event: ConvertEvent): void => {
@@ -182,7 +182,7 @@ export async function runConvertJob(context: CliContext, options: Omit<ConvertOp
     progress.event(event);
     if (ui.quiet) return;
     const line = formatConvertEvent(event, { verbose, marks: interactive });
-    if (line !== undefined) io.stderr.write(`${line}\n`);
+    if (line !== undefined) progress.log(line);
   };
   try {
     const result = await convert({ ...options, env: io.env, signal, onEvent });

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { SAMPLE_COMPRESSIONS, SAMPLE_TIMESTAMP_ENCODINGS, type SampleDataResult, type SourceFileFormat, generateSampleData } from '@unified/core';
-import { type CliContext, isInteractive } from '../cli-context.js';
+import { type CliContext, isInteractive, isStyled } from '../cli-context.js';
 import { formatBytes, formatCount, formatUtc, renderTable } from '../format.js';
 import { integerOption, listOption, nonEmptyOption } from '../option-parsers.js';
 import { convertResultJson, runConvertJob } from './convert.js';
@@ -137,7 +137,7 @@ export function registerDemoCommand(program: Command, context: CliContext): Comm
         if (converted !== undefined) io.stdout.write(formatConvertSummary(converted, { quiet: true, cwd: io.cwd, marks: false }));
       } else {
         io.stdout.write(humanSummary(result, options.out, converted === undefined));
-        if (converted !== undefined) io.stdout.write(`\n${formatConvertSummary(converted, { quiet: false, cwd: io.cwd, marks: isInteractive(io) })}`);
+        if (converted !== undefined) io.stdout.write(`\n${formatConvertSummary(converted, { quiet: false, cwd: io.cwd, marks: isStyled(io, io.stdout) })}`);
       }
     });
   command.showHelpAfterError(`usage: unified demo ${command.usage()}\nrun 'unified demo --help' for all options`);
