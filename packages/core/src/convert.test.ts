@@ -294,6 +294,22 @@ describe('convert: a commit that fails half-way', () => {
     expect((await run(dataDir)).noop).toBe(true);
   });
 
+  it('changes nothing when aborted while reading (Ctrl-C)', async () => {
+    const dataDir = freshDir();
+    writeInputs(dataDir, { klines: klinesCsv(DAY, 60) });
+    await run(dataDir);
+    const before = treeHashes(join(dataDir, 'unified'));
+    writeInputs(dataDir, { klines: klinesCsv(DAY, 1440), aggtrades: aggtradesCsv(DAY, 200_000) });
+    const controller = new AbortController();
+    const onEvent = (event: ConvertEvent): void => {
+      if (event.type === 'progress' && event.kind === 'aggtrades' && event.rowsRead > 0) controller.abort(new Error('interrupted by SIGINT'));
+    };
+    const error = await failure(run(dataDir, { signal: controller.signal, onEvent }));
+    expect(error.code).toBe('ABORTED');
+    expect(treeHashes(join(dataDir, 'unified'))).toEqual(before);
+    expect(existsSync(join(dataDir, 'backup_pre_unified'))).toBe(false);
+  });
+
   it('is converted again when it last skipped bad rows and the next run would not', async () => {
     const dataDir = freshDir();
     writeInputs(dataDir, { klines: klinesCsv(DAY, 60, (i) => (i === 5 ? 'x' : '1.5')) });
