@@ -3,11 +3,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { queryDuckDb, sqlString } from '@unified/vitest-config/duckdb';
+import { rejection, treeHashes } from '@unified/vitest-config/files';
 import { generateSampleData } from '@unified/sample-data';
-import { UnifiedError } from '@unified/schemas';
+import type { UnifiedError } from '@unified/schemas';
 import type { BackupManifest, DatasetManifest, UnifiedConfig, UnifiedMetadata } from '@unified/metadata';
 import type { ConvertEvent, ConvertOptions } from './convert-types.js';
 import { convert } from './convert.js';
@@ -65,35 +66,13 @@ function writeInputs(dir: string, inputs: Inputs): void {
   if (inputs.futures !== undefined) writeFileSync(join(dir, `futures_binance_${symbol}_consolidated.csv`), inputs.futures);
 }
 
-/** sha256 of every file under `dir`, by relative path. */
-function treeHashes(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else out[relative(dir, path)] = createHash('sha256').update(readFileSync(path)).digest('hex');
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out;
-}
-
 /** A JSON file the converter wrote, typed as the format it follows. */
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the format
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 
 const parquetOnly = (hashes: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(hashes).filter(([path]) => path.endsWith('.parquet')));
 
-async function failure(promise: Promise<unknown>): Promise<UnifiedError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (UnifiedError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a UnifiedError');
-}
+const failure = (promise: Promise<unknown>): Promise<UnifiedError> => rejection<UnifiedError>(promise);
 
 const run = (dataDir: string, extra: Partial<ConvertOptions> = {}) => convert({ dataDir, exchange: 'binance', symbol: 'BTCUSDT', lockTimeoutMs: 5000, ...extra });
 

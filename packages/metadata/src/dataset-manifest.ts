@@ -5,8 +5,9 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type StagedFile, UnifiedError, isDataKind, type DataKind } from '@unified/schemas';
+import { type StagedFile, isDataKind, type DataKind } from '@unified/schemas';
 import { readJsonFile, stageJsonFile } from './json-file.js';
+import { invalid, isCount } from './json-checks.js';
 
 /** File name of the manifest inside a dataset folder. */
 export const MANIFEST_FILE_NAME = '_manifest.json';
@@ -39,12 +40,6 @@ export interface DatasetManifest {
   /** Every data file, ordered by path. */
   readonly files: readonly ManifestFile[];
 }
-
-function invalid(path: string, reason: string): never {
-  throw new UnifiedError({ code: 'METADATA_INVALID', message: `${path}: ${reason}` });
-}
-
-const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
 function checkFile(path: string, file: unknown, i: number): ManifestFile {
   const f = file as Partial<Record<keyof ManifestFile, unknown>> | null;

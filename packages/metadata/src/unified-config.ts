@@ -5,8 +5,9 @@
  * no explicit setting continues with the dataset's recorded one, so re-runs keep writing the same bytes.
  */
 import { join } from 'node:path';
-import { type CanonicalDatasetIdentity, DATA_KINDS, type DataKind, type StagedFile, UnifiedError, datasetRelativePath, datasetSchemaFor } from '@unified/schemas';
+import { type CanonicalDatasetIdentity, DATA_KINDS, type DataKind, type StagedFile, datasetRelativePath, datasetSchemaFor } from '@unified/schemas';
 import { readJsonFile, stageJsonFile } from './json-file.js';
+import { invalid, isObject } from './json-checks.js';
 
 /** File name of the configuration inside `unified/` (underscore: not data, D4). */
 export const CONFIG_FILE_NAME = '_config.json';
@@ -91,12 +92,6 @@ export function updateUnifiedConfig(previous: UnifiedConfig | undefined, dataset
     data_types: Object.fromEntries(DATA_KINDS.map((kind) => [kind, { datasets: sorted(entries[kind]) }])) as UnifiedConfig['data_types'],
   };
 }
-
-function invalid(path: string, reason: string): never {
-  throw new UnifiedError({ code: 'METADATA_INVALID', message: `${path}: ${reason}` });
-}
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Refuses write settings a run could not use, naming the key (a hand edit gone wrong). */
 function checkSettings(path: string, where: string, value: Record<string, unknown>): void {

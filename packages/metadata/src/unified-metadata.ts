@@ -14,7 +14,6 @@ import {
   DATA_KINDS,
   type DataKind,
   type StagedFile,
-  UnifiedError,
   datasetName,
   datasetRelativePath,
   datasetSchemaFor,
@@ -22,6 +21,7 @@ import {
 } from '@unified/schemas';
 import type { DatasetManifest } from './dataset-manifest.js';
 import { readJsonFile, stageJsonFile } from './json-file.js';
+import { invalid, isCount, isObject } from './json-checks.js';
 
 /** File name of the metadata document inside `unified/`. */
 export const METADATA_FILE_NAME = 'metadata.json';
@@ -175,13 +175,6 @@ export function updateUnifiedMetadata(
   ) as Record<DataKind, DataTypeMetadata>;
   return { format_version: METADATA_FORMAT_VERSION, converter: options.converter, created: previous?.created ?? now, updated: now, data_types: dataTypes };
 }
-
-function invalid(path: string, reason: string): never {
-  throw new UnifiedError({ code: 'METADATA_INVALID', message: `${path}: ${reason}` });
-}
-
-const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function checkDataset(path: string, kind: DataKind, name: string, value: unknown): void {
   const where = `data_types.${kind}.datasets.${name}`;

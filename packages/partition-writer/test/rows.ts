@@ -1,8 +1,5 @@
 // Test helpers: canonical rows with nulls and extreme values, as record batches, and the dataset as DuckDB
 // reads it back with hive partitioning.
-import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { type DataKind, datasetSchemaFor } from '@unified/schemas';
 import { queryDuckDb, sqlString } from '@unified/vitest-config/duckdb';
@@ -79,19 +76,7 @@ export function shuffled<T>(items: readonly T[], seed = 7): T[] {
   return out;
 }
 
-/** sha256 of every file under `dir` (relative paths), hidden ones included. */
-export function treeHashes(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else out[relative(dir, path)] = createHash('sha256').update(readFileSync(path)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
+export { treeHashes } from '@unified/vitest-config/files';
 
 /** Every row of a dataset as DuckDB reads it with hive partitioning, in file then row order. */
 export async function duckRows(datasetDir: string): Promise<Row[]> {
