@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { type CanonicalDatasetIdentity, DATA_KINDS, type DataKind, type StagedFile, datasetRelativePath, datasetSchemaFor } from '@unified/schemas';
 import { readJsonFile, stageJsonFile } from './json-file.js';
+import { mergeDatasetEntries } from './dataset-entries.js';
 import { invalid, isObject } from './json-checks.js';
 
 /** File name of the configuration inside `unified/` (underscore: not data, D4). */
@@ -83,13 +84,11 @@ export function datasetConfig(identity: CanonicalDatasetIdentity, settings: Writ
  * the defaults already recorded win over `defaults` (a user may have edited them).
  */
 export function updateUnifiedConfig(previous: UnifiedConfig | undefined, datasets: readonly DatasetConfig[], defaults: ConfigDefaults): UnifiedConfig {
-  const entries = Object.fromEntries(DATA_KINDS.map((kind) => [kind, { ...(previous?.data_types[kind].datasets ?? {}) }])) as Record<DataKind, Record<string, DatasetConfig>>;
-  for (const dataset of datasets) entries[dataset.kind][dataset.path.slice(dataset.path.indexOf('/') + 1)] = dataset;
-  const sorted = (record: Record<string, DatasetConfig>): Record<string, DatasetConfig> => Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const entries = mergeDatasetEntries(previous?.data_types, datasets);
   return {
     format_version: CONFIG_FORMAT_VERSION,
     defaults: { ...defaults, ...(previous?.defaults ?? {}) },
-    data_types: Object.fromEntries(DATA_KINDS.map((kind) => [kind, { datasets: sorted(entries[kind]) }])) as UnifiedConfig['data_types'],
+    data_types: Object.fromEntries(DATA_KINDS.map((kind) => [kind, { datasets: entries[kind] }])) as UnifiedConfig['data_types'],
   };
 }
 

@@ -21,6 +21,7 @@ import {
 } from '@unified/schemas';
 import type { DatasetManifest } from './dataset-manifest.js';
 import { readJsonFile, stageJsonFile } from './json-file.js';
+import { mergeDatasetEntries } from './dataset-entries.js';
 import { invalid, isCount, isObject } from './json-checks.js';
 
 /** File name of the metadata document inside `unified/`. */
@@ -165,13 +166,9 @@ export function updateUnifiedMetadata(
   options: { readonly converter: { readonly name: string; readonly version: string }; readonly now: Date },
 ): UnifiedMetadata {
   const now = options.now.toISOString();
-  const entries = Object.fromEntries(DATA_KINDS.map((kind) => [kind, { ...(previous?.data_types[kind].datasets ?? {}) }])) as Record<DataKind, Record<string, DatasetMetadata>>;
-  for (const dataset of datasets) entries[dataset.kind][dataset.path.slice(dataset.path.indexOf('/') + 1)] = dataset;
+  const entries = mergeDatasetEntries(previous?.data_types, datasets);
   const dataTypes = Object.fromEntries(
-    DATA_KINDS.map((kind) => {
-      const sorted = Object.fromEntries(Object.entries(entries[kind]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-      return [kind, { rows: Object.values(sorted).reduce((n, d) => n + d.rows, 0), datasets: sorted }];
-    }),
+    DATA_KINDS.map((kind) => [kind, { rows: Object.values(entries[kind]).reduce((n, d) => n + d.rows, 0), datasets: entries[kind] }]),
   ) as Record<DataKind, DataTypeMetadata>;
   return { format_version: METADATA_FORMAT_VERSION, converter: options.converter, created: previous?.created ?? now, updated: now, data_types: dataTypes };
 }
