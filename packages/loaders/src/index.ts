@@ -33,3 +33,9 @@ export { inspectSource } from './inspect-source.js';
 export type { InspectedTimestampUnit, SourceInspection } from './inspect-source.js';
 export { BLANK_TRAINING_MAX_FILES, discoverSources } from './discover-sources.js';
 export type { DiscoverOptions, PlannedSource, SkippedSource, SourcePlan, SourceReport, SourceRole } from './discover-sources.js';
+
+// Reading partitioned datasets back
+export { readPartitionedDataset, scanPartitionedDataset } from './scan-partitioned-dataset.js';
+export type { DatasetReadOptions, DatasetScan, ScanStats, TimeBound } from './scan-partitioned-dataset.js';
+export { FILTER_OPS } from './dataset-filter.js';
+export type { DatasetFilter, FilterOp, FilterScalar, FilterTerm } from './dataset-filter.js';

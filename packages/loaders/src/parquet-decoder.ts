@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 
 /** A reply of the worker. */
 export type DecoderReply =
-  | { readonly type: 'opened'; readonly schema: Uint8Array; readonly numRows: number }
+  | { readonly type: 'opened'; readonly schema: Uint8Array; readonly numRows: number; readonly rowGroupRows: readonly number[] }
   | { readonly type: 'streaming' | 'end' | 'closed' }
   | { readonly type: 'batch'; readonly ipc: Uint8Array }
   | { readonly type: 'error'; readonly message: string };
@@ -16,7 +16,7 @@ export type DecoderReply =
 /** A request to the worker. */
 export type DecoderRequest =
   | { readonly type: 'open'; readonly path: string }
-  | { readonly type: 'stream'; readonly batchSize: number; readonly columns: readonly string[] }
+  | { readonly type: 'stream'; readonly batchSize: number; readonly columns: readonly string[]; readonly rowGroups?: readonly number[] }
   | { readonly type: 'next' | 'close' };
 
 /** Raised when the worker failed: `trapped` when the decoder crashed rather than reporting an error. */

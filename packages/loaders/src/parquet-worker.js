@@ -4,8 +4,8 @@
 // the conversion on the main thread.
 //
 // Protocol (one request at a time, one reply each):
-//   { type: 'open', path }                      -> { type: 'opened', schema: <IPC bytes>, numRows }
-//   { type: 'stream', batchSize, columns }      -> { type: 'streaming' }
+//   { type: 'open', path }                      -> { type: 'opened', schema: <IPC bytes>, numRows, rowGroupRows }
+//   { type: 'stream', batchSize, columns[, rowGroups] } -> { type: 'streaming' }
 //   { type: 'next' }                            -> { type: 'batch', ipc: <IPC bytes> } | { type: 'end' }
 //   { type: 'close' }                           -> { type: 'closed' }
 //   any failure                                 -> { type: 'error', message }
@@ -31,10 +31,14 @@ async function handle(message) {
       await close();
       file = await ParquetFile.fromFile(await openAsBlob(message.path));
       const schema = file.schema().intoIPCStream();
-      return [{ type: 'opened', schema, numRows: file.metadata().fileMetadata().numRows() }, [schema.buffer]];
+      const metadata = file.metadata();
+      const rowGroupRows = metadata.rowGroups().map((group) => group.numRows());
+      return [{ type: 'opened', schema, numRows: metadata.fileMetadata().numRows(), rowGroupRows }, [schema.buffer]];
     }
     case 'stream': {
-      const stream = await file.stream({ batchSize: message.batchSize, columns: message.columns });
+      const options = { batchSize: message.batchSize, columns: message.columns };
+      if (message.rowGroups !== undefined) options.rowGroups = message.rowGroups;
+      const stream = await file.stream(options);
       reader = stream.getReader();
       return [{ type: 'streaming' }, []];
     }
