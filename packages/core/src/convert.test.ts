@@ -12,6 +12,7 @@ import type { UnifiedError } from '@unified/schemas';
 import type { BackupManifest, DatasetManifest, UnifiedConfig, UnifiedMetadata } from '@unified/metadata';
 import type { ConvertEvent, ConvertOptions } from './convert-types.js';
 import { convert } from './convert.js';
+import { readPartitionedDataset, scanPartitionedDataset } from '@unified/loaders';
 import { runStep } from './run-step.js';
 
 const root = mkdtempSync(join(tmpdir(), 'unified-convert-'));
@@ -396,6 +397,29 @@ describe('convert: what the original Python implementation got wrong', () => {
     expect(error.code).toBe('SOURCE_CORRUPT');
     expect(error.message).toContain('aggtrades_binance_BTCUSDT_2024-01-02.parquet');
     expect(existsSync(join(dataDir, 'unified'))).toBe(false);
+  });
+});
+
+describe('reading a converted dataset back', () => {
+  it('opens only the files of the day asked for, out of a year of klines, and agrees with DuckDB', async () => {
+    const dataDir = freshDir();
+    await generateSampleData({ outDir: dataDir, days: 1, klinesDays: 366, fundingDays: 1, aggtradesRows: 10, formats: ['parquet'] });
+    const result = await run(dataDir);
+    expect(result.datasets[0]).toMatchObject({ kind: 'klines', partitions: 366 });
+    const dataset = join(dataDir, 'unified/klines/binance_BTCUSDT_1m');
+    const scan = scanPartitionedDataset(dataset, { filters: [['year', '=', 2024], ['month', '=', 7], ['day', '=', 14]] });
+    const batches = [];
+    for await (const batch of scan) batches.push(batch);
+    expect(scan.stats).toMatchObject({ filesFound: 1, filesOpened: 1, rowsMatched: 1440 });
+    // The dataset folder, exchange=, symbol=, timeframe=, year=2024, month=7 and day=14 are listed; the other 11
+    // months and 30 days of July never are.
+    expect(scan.stats.foldersListed).toBe(7);
+    expect(scan.stats.foldersPruned).toBe(11 + 30);
+    const table = await readPartitionedDataset(dataset, { start: '2024-07-14', end: '2024-07-15', columns: ['timestamp', 'close', 'month', 'day'] });
+    const theirs = await queryDuckDb(
+      `SELECT timestamp, close, month, day FROM read_parquet(${sqlString(`${dataset}/**/*.parquet`)}, hive_partitioning = true) WHERE timestamp >= ${Date.UTC(2024, 6, 14)} AND timestamp < ${Date.UTC(2024, 6, 15)} ORDER BY timestamp`,
+    );
+    expect(table.toArray().map((row: { toJSON(): Record<string, unknown> }) => row.toJSON())).toEqual(theirs.map((row) => ({ ...row, month: Number(row['month']), day: Number(row['day']) })));
   });
 });
 
