@@ -11,9 +11,13 @@ export type {
 } from './write-options.js';
 export type { ConflictPolicy } from './sort-deduplicate.js';
 
+// Single files
+export { writeParquetFile } from './write-parquet-file.js';
+export type { WriteParquetFileOptions } from './write-parquet-file.js';
+
 // Engines
 export { PARQUET_COMPRESSIONS, PARQUET_ENGINES } from './parquet-engine.js';
-export type { ParquetCompression, ParquetEngineName } from './parquet-engine.js';
+export type { EncodedFile, ParquetCompression, ParquetEngineName } from './parquet-engine.js';
 
 // Crash testing
 export { FAILPOINTS } from './failpoints.js';
