@@ -12,8 +12,8 @@ export type {
 export type { ConflictPolicy } from './sort-deduplicate.js';
 
 // Single files
-export { writeParquetFile } from './write-parquet-file.js';
-export type { WriteParquetFileOptions } from './write-parquet-file.js';
+export { writeBatchesToParquet } from './write-batches-to-parquet.js';
+export type { WriteBatchesToParquetOptions } from './write-batches-to-parquet.js';
 
 // Engines
 export { PARQUET_COMPRESSIONS, PARQUET_ENGINES } from './parquet-engine.js';

@@ -9,8 +9,8 @@ import { UnifiedError, writeFileAtomically } from '@unified/schemas';
 import type { EncodedFile, ParquetCompression } from './parquet-engine.js';
 import { WASM_ENGINE } from './wasm-engine.js';
 
-/** Options of {@link writeParquetFile}. */
-export interface WriteParquetFileOptions {
+/** Options of {@link writeBatchesToParquet}. */
+export interface WriteBatchesToParquetOptions {
   /** @default 'snappy' */
   readonly compression?: ParquetCompression;
   /** @default 1_048_576 */
@@ -23,9 +23,9 @@ export interface WriteParquetFileOptions {
  *
  * @example
  * const table = await readPartitionedDataset('data_cache/unified/klines/binance_BTCUSDT_1m', { start: '2024-01-01', end: '2024-02-01' });
- * await writeParquetFile(table.batches, 'btcusdt-2024-01.parquet', { compression: 'zstd' });
+ * await writeBatchesToParquet(table.batches, 'btcusdt-2024-01.parquet', { compression: 'zstd' });
  */
-export async function writeParquetFile(batches: AsyncIterable<arrow.RecordBatch> | Iterable<arrow.RecordBatch>, path: string, options: WriteParquetFileOptions = {}): Promise<EncodedFile> {
+export async function writeBatchesToParquet(batches: AsyncIterable<arrow.RecordBatch> | Iterable<arrow.RecordBatch>, path: string, options: WriteBatchesToParquetOptions = {}): Promise<EncodedFile> {
   const target = resolve(path);
   return writeFileAtomically(target, async (temp) => {
     let writer: Awaited<ReturnType<typeof WASM_ENGINE.open>> | undefined;

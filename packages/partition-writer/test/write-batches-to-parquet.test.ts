@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { queryDuckDb, sqlString } from '@unified/vitest-config/duckdb';
-import { writeParquetFile } from '../src/index.js';
+import { writeBatchesToParquet } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'unified-parquet-file-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('writeParquetFile', () => {
+describe('writeBatchesToParquet', () => {
   it('writes batches of any schema, with nulls, that DuckDB reads back exactly', async () => {
     const table = arrow.tableFromArrays({
       timestamp: BigInt64Array.from([1704067200000n, 1704067260000n, 1704067320000n]),
@@ -21,7 +21,7 @@ describe('writeParquetFile', () => {
     });
     const withNull = new arrow.Table({ ...Object.fromEntries(table.schema.fields.map((f) => [f.name, table.getChild(f.name)!])), note: arrow.vectorFromArray(['a', null, 'c'], new arrow.Utf8()) });
     const path = join(dir, 'out.parquet');
-    const written = await writeParquetFile(withNull.batches, path, { compression: 'zstd' });
+    const written = await writeBatchesToParquet(withNull.batches, path, { compression: 'zstd' });
     expect(written.rows).toBe(3);
     const rows = await queryDuckDb(`SELECT * FROM read_parquet(${sqlString(path)})`);
     expect(rows).toEqual([
@@ -33,7 +33,7 @@ describe('writeParquetFile', () => {
 
   it('writes nothing when there is nothing to write, and leaves no temporary file', async () => {
     const path = join(dir, 'empty.parquet');
-    await expect(writeParquetFile([], path)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(writeBatchesToParquet([], path)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(existsSync(path)).toBe(false);
     expect(readdirSync(dir).filter((name) => name.startsWith('.'))).toEqual([]);
   });
