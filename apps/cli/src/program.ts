@@ -3,6 +3,7 @@ import type { CliContext } from './cli-context.js';
 import { registerConvertCommand } from './commands/convert.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerInspectCommand } from './commands/inspect.js';
+import { registerQueryCommand } from './commands/query.js';
 import { CLI_VERSION } from './version.js';
 
 const EXAMPLES = `
@@ -10,6 +11,7 @@ Examples:
   $ unified demo                      # sample inputs in ./demo-data
   $ unified convert --data-dir demo-data --exchange binance --symbol BTCUSDT
   $ unified convert --exchange binance --symbol BTCUSDT --timeframe 1m --force-rerun
+  $ unified query demo-data/unified/klines/binance_BTCUSDT_1m --filter day=2 --limit 5
   $ unified inspect BTCUSDT-1m-2025-01-02.zip
   $ unified demo --help`;
 
@@ -30,6 +32,7 @@ export function createProgram(context: CliContext): Command {
   registerConvertCommand(program, context);
   registerDemoCommand(program, context);
   registerInspectCommand(program, context);
+  registerQueryCommand(program, context);
   program.showHelpAfterError(`usage: unified ${program.usage()}\nrun 'unified --help' for the commands`);
   return program;
 }
