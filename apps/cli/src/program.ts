@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { CliContext } from './cli-context.js';
 import { registerConvertCommand } from './commands/convert.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerInfoCommand } from './commands/info.js';
 import { registerInspectCommand } from './commands/inspect.js';
 import { registerQueryCommand } from './commands/query.js';
 import { CLI_VERSION } from './version.js';
@@ -12,6 +13,7 @@ Examples:
   $ unified convert --data-dir demo-data --exchange binance --symbol BTCUSDT
   $ unified convert --exchange binance --symbol BTCUSDT --timeframe 1m --force-rerun
   $ unified query demo-data/unified/klines/binance_BTCUSDT_1m --filter day=2 --limit 5
+  $ unified info --data-dir demo-data
   $ unified inspect BTCUSDT-1m-2025-01-02.zip
   $ unified demo --help`;
 
@@ -31,6 +33,7 @@ export function createProgram(context: CliContext): Command {
     .addHelpText('after', EXAMPLES);
   registerConvertCommand(program, context);
   registerDemoCommand(program, context);
+  registerInfoCommand(program, context);
   registerInspectCommand(program, context);
   registerQueryCommand(program, context);
   program.showHelpAfterError(`usage: unified ${program.usage()}\nrun 'unified --help' for the commands`);
