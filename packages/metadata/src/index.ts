@@ -36,6 +36,10 @@ export type {
 export { CONFIG_FILE_NAME, CONFIG_FORMAT_VERSION, datasetConfig, readUnifiedConfig, stageUnifiedConfig, updateUnifiedConfig } from './unified-config.js';
 export type { ConfigDefaults, DatasetConfig, UnifiedConfig, WriteSettings } from './unified-config.js';
 
+// What a unified/ folder holds
+export { compareDatasets, listDatasets, missingDayRanges } from './dataset-inventory.js';
+export type { DatasetInfo, DayRange } from './dataset-inventory.js';
+
 // Locks
 export { LOCK_FILE_NAME, withDirectoryLock } from './directory-lock.js';
 export type { DirectoryLockOptions, LockHolder } from './directory-lock.js';

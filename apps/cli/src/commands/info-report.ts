@@ -3,9 +3,8 @@
  * and size, ending with the next step; or, with --quiet, one line per dataset.
  */
 import { relative } from 'node:path';
-import { dateOfDayNumber, formatUtcDate } from '@unified/core';
+import { type DatasetInfo, type DayRange, dateOfDayNumber, formatUtcDate } from '@unified/core';
 import { formatBytes, formatCount, formatUtc, renderTable } from '../format.js';
-import type { DatasetInfo, DayRange } from './info.js';
 
 /** Missing-day ranges the table shows per dataset. */
 const SHOWN_RANGES = 3;
