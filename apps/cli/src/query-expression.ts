@@ -20,7 +20,9 @@ export function parseFilterExpression(text: string): FilterTerm {
   const membership = MEMBERSHIP.exec(text);
   if (membership !== null) {
     const [, column = '', op = '', list = ''] = membership;
-    const values = list.split(',').map(unquote);
+    // Commas inside quotes belong to the value: `s in ('a,b', c)`.
+    const values = [...list.matchAll(/\s*('[^']*'|"[^"]*"|[^,]*)\s*(?:,|$)/gu)].map((m) => m[1] ?? '').slice(0, -1).map(unquote);
+    if (list.trim() === '') throw new InvalidArgumentError(`"${text}": the list is empty`);
     if (values.some((v) => v === '')) throw new InvalidArgumentError(`"${text}": empty value in the list`);
     return [column, op.toLowerCase().replace(/\s+/u, ' ') as 'in' | 'not in', values];
   }

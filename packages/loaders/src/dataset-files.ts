@@ -33,15 +33,19 @@ export interface WalkStats {
   foldersPruned: number;
 }
 
-/** The value of a partition key as its kind compares it. */
-export function partitionValue(key: string, text: string): number | string {
+/** The folder name DuckDB, pyarrow and Spark give a partition whose value is null. */
+export const NULL_PARTITION_VALUE = '__HIVE_DEFAULT_PARTITION__';
+
+/** The value of a partition key as its kind compares it; `null` for the null partition. */
+export function partitionValue(key: string, text: string): number | string | null {
+  if (text === NULL_PARTITION_VALUE) return null;
   return (PARTITION_KEY_KINDS.get(key) ?? 'string') === 'number' ? Number(text) : text;
 }
 
 /** `[from, to)` in ms of the calendar span a partial year/month/day path covers; `undefined` without a year. */
 function spanOf(partition: ReadonlyMap<string, string>): { from: number; to: number } | undefined {
   const year = partition.get('year');
-  if (year === undefined) return undefined;
+  if (year === undefined || !/^\d+$/u.test(year) || [partition.get('month'), partition.get('day')].some((v) => v !== undefined && !/^\d+$/u.test(v))) return undefined;
   const y = Number(year);
   const month = partition.get('month');
   if (month === undefined) return { from: Date.UTC(y, 0, 1), to: Date.UTC(y + 1, 0, 1) };
@@ -93,13 +97,19 @@ export async function findDatasetFiles(root: string, filter: CompiledFilter, sta
       if (entry.isFile() && entry.name.endsWith('.parquet')) {
         if (out.length < atMost) out.push({ path: join(dir, entry.name), partition });
       } else if (entry.isDirectory()) {
-        const { key, value } = parsePartitionSegment(entry.name, join(dir, entry.name));
-        folders.push({ name: entry.name, key, value });
+        // A folder that is not key=value (notes, a checkpoint) is not part of the dataset, as DuckDB sees it.
+        let segment;
+        try {
+          segment = parsePartitionSegment(entry.name, join(dir, entry.name));
+        } catch {
+          continue;
+        }
+        folders.push({ name: entry.name, ...segment });
       }
     }
     const order = (a: { key: string; value: string }, b: { key: string; value: string }): number => {
-      const x = partitionValue(a.key, a.value);
-      const y = partitionValue(b.key, b.value);
+      const x = partitionValue(a.key, a.value) ?? '';
+      const y = partitionValue(b.key, b.value) ?? '';
       return a.key < b.key ? -1 : a.key > b.key ? 1 : x < y ? -1 : x > y ? 1 : 0;
     };
     for (const folder of folders.sort(order)) {

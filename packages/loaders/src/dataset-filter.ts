@@ -30,9 +30,14 @@ export interface CompiledTerm {
   readonly column: string;
   readonly op: FilterOp;
   /** One value, or the list of `in` / `not in`. */
-  readonly values: readonly (number | string | boolean)[];
+  readonly values: readonly Comparable[];
   readonly kind: ComparableKind;
+  /** The values as exact integers, when every one is an integer (for int64 and timestamp columns). */
+  readonly integers?: readonly bigint[];
 }
+
+/** A value as filters compare it. */
+export type Comparable = number | bigint | string | boolean;
 
 /** An OR of ANDs of compiled terms; an empty list matches everything. */
 export type CompiledFilter = readonly (readonly CompiledTerm[])[];
@@ -87,16 +92,48 @@ export function compileFilter(
       if (kind === undefined) bad(`filter on "${column}": no such column; the dataset has ${columns.join(', ')}`);
       const list = op === 'in' || op === 'not in';
       if (list !== Array.isArray(value)) bad(`filter on "${column}": ${list ? `"${op}" takes a list of values` : `"${op}" takes one value, not a list`}`);
-      const values = (list ? (value as readonly FilterScalar[]) : [value as FilterScalar]).map((v) => convert(v, kind, column));
-      return { column, op, values, kind };
+      const raw = list ? (value as readonly FilterScalar[]) : [value as FilterScalar];
+      const values = raw.map((v) => convert(v, kind, column));
+      const integers = kind === 'number' ? raw.map(exactInteger) : [];
+      return { column, op, values, kind, ...(kind === 'number' && integers.every((n) => n !== undefined) ? { integers: integers } : {}) };
     });
   });
 }
 
+/** The exact integer a filter value stands for (`"9007199254740993"` keeps every digit), if it is one. */
+function exactInteger(value: FilterScalar): bigint | undefined {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : undefined;
+  if (value instanceof Date) return Number.isFinite(value.getTime()) ? BigInt(value.getTime()) : undefined;
+  if (typeof value === 'string' && /^\s*-?\d+\s*$/u.test(value)) return BigInt(value.trim());
+  return undefined;
+}
+
+/** `term` with exact integer values, for comparing with bigint column values; `undefined` if it has none. */
+export function integerTerm(term: CompiledTerm, scale = 1n): CompiledTerm | undefined {
+  return term.integers === undefined ? undefined : { ...term, values: term.integers.map((n) => n * scale) };
+}
+
+/**
+ * Text compares by UTF-8 bytes, as Parquet statistics and DuckDB order it (JavaScript's `<` compares UTF-16
+ * units, which orders characters beyond U+FFFF before U+E000–U+FFFF). Everything else by value.
+ */
+function compare(x: Comparable, v: Comparable): number {
+  if (typeof x === 'string' && typeof v === 'string') {
+    if (x === v) return 0;
+    return Buffer.compare(Buffer.from(x, 'utf8'), Buffer.from(v, 'utf8'));
+  }
+  return x < v ? -1 : x > v ? 1 : 0;
+}
+
 /** Whether `x` satisfies the term (false for null). */
-export function matches(term: CompiledTerm, x: number | string | boolean | null): boolean {
+export function matches(term: CompiledTerm, x: Comparable | null): boolean {
   if (x === null) return false;
   const v = term.values[0]!;
+  if (typeof x === 'string' && term.op !== 'in' && term.op !== 'not in' && term.op !== '=' && term.op !== '==' && term.op !== '!=') {
+    const order = compare(x, v);
+    return term.op === '<' ? order < 0 : term.op === '<=' ? order <= 0 : term.op === '>' ? order > 0 : order >= 0;
+  }
   switch (term.op) {
     case '=':
     case '==':
@@ -122,24 +159,25 @@ export function matches(term: CompiledTerm, x: number | string | boolean | null)
  * Whether some value in `[min, max]` (or a null, when `hasNulls`, which matches nothing) could satisfy the term:
  * `false` only when no row of a row group with these statistics can match.
  */
-export function mayMatchRange(term: CompiledTerm, min: number | string | boolean, max: number | string | boolean): boolean {
+export function mayMatchRange(term: CompiledTerm, min: Comparable, max: Comparable): boolean {
   const v = term.values[0]!;
+  const within = (value: Comparable): boolean => compare(value, min) >= 0 && compare(value, max) <= 0;
   switch (term.op) {
     case '=':
     case '==':
-      return v >= min && v <= max;
+      return within(v);
     case '!=':
       return !(min === v && max === v);
     case '<':
-      return min < v;
+      return compare(min, v) < 0;
     case '<=':
-      return min <= v;
+      return compare(min, v) <= 0;
     case '>':
-      return max > v;
+      return compare(max, v) > 0;
     case '>=':
-      return max >= v;
+      return compare(max, v) >= 0;
     case 'in':
-      return term.values.some((value) => value >= min && value <= max);
+      return term.values.some(within);
     case 'not in':
       return !(min === max && term.values.includes(min));
   }
@@ -151,14 +189,14 @@ export function timestampBounds(terms: readonly CompiledTerm[]): { from: number;
   let to = Infinity;
   for (const term of terms) {
     if (term.column !== 'timestamp' || term.kind !== 'number') continue;
-    const v = term.values[0] as number;
+    const v = Number(term.values[0]);
     if (term.op === '>=' || term.op === '=' || term.op === '==') from = Math.max(from, v);
     if (term.op === '>') from = Math.max(from, Math.floor(v) + 1);
     if (term.op === '<') to = Math.min(to, v);
     if (term.op === '<=' || term.op === '=' || term.op === '==') to = Math.min(to, Math.floor(v) + 1);
     if (term.op === 'in' && term.values.length > 0) {
-      from = Math.max(from, Math.min(...(term.values as number[])));
-      to = Math.min(to, Math.max(...(term.values as number[])) + 1);
+      from = Math.max(from, Math.min(...term.values.map(Number)));
+      to = Math.min(to, Math.max(...term.values.map(Number)) + 1);
     }
   }
   return { from, to };

@@ -6,8 +6,8 @@
 
 /** Statistics of one column in one row group, as comparable values. */
 export interface ColumnStats {
-  readonly min: number | string | boolean;
-  readonly max: number | string | boolean;
+  readonly min: number | bigint | string | boolean;
+  readonly max: number | bigint | string | boolean;
 }
 
 /** One row group: its rows and the columns with usable statistics. */
@@ -32,9 +32,8 @@ interface ParquetjsReader {
   close(): Promise<void>;
 }
 
-function comparable(value: unknown): number | string | boolean | undefined {
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') return value;
-  if (typeof value === 'bigint') return Number(value);
+function comparable(value: unknown): number | bigint | string | boolean | undefined {
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' || typeof value === 'bigint') return value;
   if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
   if (value instanceof Date) return value.getTime();
   return undefined;

@@ -9,10 +9,10 @@
 import { resolve } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { UnifiedError } from '@unified/schemas';
-import { type CompiledFilter, type CompiledTerm, type ComparableKind, type DatasetFilter, type FilterTerm, compileFilter, filterConjunctions, mayMatchRange, matches } from './dataset-filter.js';
-import { type DatasetFile, PARTITION_KEY_KINDS, type WalkStats, conjunctionMayHold, findDatasetFiles, partitionValue } from './dataset-files.js';
+import { type CompiledFilter, type CompiledTerm, type ComparableKind, type DatasetFilter, type FilterTerm, compileFilter, filterConjunctions, integerTerm, mayMatchRange, matches } from './dataset-filter.js';
+import { type DatasetFile, NULL_PARTITION_VALUE, PARTITION_KEY_KINDS, type WalkStats, conjunctionMayHold, findDatasetFiles, partitionValue } from './dataset-files.js';
 import { acquireDecoder, releaseDecoder } from './parquet-decoder.js';
-import { type RowGroupStats, readRowGroupStats } from './row-group-stats.js';
+import { type ColumnStats, type RowGroupStats, readRowGroupStats } from './row-group-stats.js';
 import { takeRows } from './take-rows.js';
 
 /** A moment: a Date, an ISO 8601 string (UTC unless it says otherwise) or milliseconds since the epoch. */
@@ -58,8 +58,15 @@ export interface DatasetScan extends AsyncIterable<arrow.RecordBatch> {
   explain(): string;
 }
 
+/** ISO 8601 text as UTC unless it names a zone: `2024-01-31 12:00` and `2024-01-31T12:00` are noon UTC. */
+function parseUtc(text: string): number {
+  const iso = text.trim().replace(/^(\d{4}-\d{2}-\d{2})[ T]/u, '$1T');
+  const zoned = /[zZ]$|[+-]\d\d:?\d\d$/u.test(iso) || !iso.includes('T');
+  return Date.parse(zoned ? iso : `${iso}Z`);
+}
+
 function toMs(bound: TimeBound, name: string): number {
-  const ms = bound instanceof Date ? bound.getTime() : typeof bound === 'number' ? bound : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/u.test(bound) || !bound.includes('T') ? bound : `${bound}Z`);
+  const ms = bound instanceof Date ? bound.getTime() : typeof bound === 'number' ? bound : parseUtc(bound);
   if (!Number.isFinite(ms)) throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `${name} ${JSON.stringify(String(bound))} is not a date, an ISO 8601 time or milliseconds` });
   return ms;
 }
@@ -78,8 +85,11 @@ function partitionType(key: string): arrow.DataType {
   return new arrow.Utf8();
 }
 
-/** A column of `length` copies of one partition value. */
-function constantColumn(type: arrow.DataType, value: string, length: number): arrow.Data {
+/** A column of `length` copies of one partition value (all null for the null partition). */
+function constantColumn(type: arrow.DataType, text: string, length: number): arrow.Data {
+  const isNull = text === NULL_PARTITION_VALUE;
+  const nulls = isNull ? { nullCount: length, nullBitmap: new Uint8Array((length + 7) >> 3) } : {};
+  const value = isNull ? '' : text;
   if (arrow.DataType.isUtf8(type)) {
     const bytes = Buffer.from(value, 'utf8');
     const data = new Uint8Array(bytes.length * length);
@@ -88,15 +98,17 @@ function constantColumn(type: arrow.DataType, value: string, length: number): ar
       data.set(bytes, i * bytes.length);
       offsets[i + 1] = (i + 1) * bytes.length;
     }
-    return arrow.makeData({ type: type, length, valueOffsets: offsets, data });
+    return arrow.makeData({ type, length, valueOffsets: offsets, data, ...nulls });
   }
-  const n = Number(value);
-  if (arrow.DataType.isInt(type) && type.bitWidth === 16) return arrow.makeData({ type: new arrow.Int16(), length, data: new Int16Array(length).fill(n) });
-  return arrow.makeData({ type: new arrow.Int8(), length, data: new Int8Array(length).fill(n) });
+  const n = isNull ? 0 : Number(value);
+  if (arrow.DataType.isInt(type) && type.bitWidth === 16) return arrow.makeData({ type: new arrow.Int16(), length, data: new Int16Array(length).fill(n), ...nulls });
+  return arrow.makeData({ type: new arrow.Int8(), length, data: new Int8Array(length).fill(n), ...nulls });
 }
 
+const UNITS_PER_MS: Readonly<Record<number, bigint>> = { [arrow.TimeUnit.MILLISECOND]: 1n, [arrow.TimeUnit.MICROSECOND]: 1_000n, [arrow.TimeUnit.NANOSECOND]: 1_000_000n };
+
 /** Row evaluator of one term over a batch: `(row) => matches`. */
-function termEvaluator(term: CompiledTerm, batch: arrow.RecordBatch, constant: number | string | undefined): (row: number) => boolean {
+function termEvaluator(term: CompiledTerm, batch: arrow.RecordBatch, constant: number | string | null | undefined): (row: number) => boolean {
   if (constant !== undefined) {
     const result = matches(term, constant);
     return () => result;
@@ -108,12 +120,25 @@ function termEvaluator(term: CompiledTerm, batch: arrow.RecordBatch, constant: n
   const valid = (row: number): boolean => !hasNulls || vector.isValid(row);
   if (term.kind === 'number' && (arrow.DataType.isInt(type) || arrow.DataType.isFloat(type))) {
     const values = data.values as ArrayLike<number | bigint>;
+    // int64: exact, as bigints, when the filter's values are integers (ids beyond 2^53 stay distinct).
+    const exact = arrow.DataType.isInt(type) && type.bitWidth === 64 ? integerTerm(term) : undefined;
+    if (exact !== undefined) return (row) => valid(row) && matches(exact, BigInt(values[row]!));
     return (row) => valid(row) && matches(term, Number(values[row]!));
   }
   if (term.kind === 'number' && arrow.DataType.isTimestamp(type)) {
     const values = data.values as BigInt64Array;
-    const perMs = { [arrow.TimeUnit.SECOND]: 1e-3, [arrow.TimeUnit.MILLISECOND]: 1, [arrow.TimeUnit.MICROSECOND]: 1e3, [arrow.TimeUnit.NANOSECOND]: 1e6 }[(type).unit];
-    return (row) => valid(row) && matches(term, Math.floor(Number(values[row]!) / perMs));
+    const unit = type.unit;
+    if (unit === arrow.TimeUnit.SECOND) {
+      // Whole seconds: compared in milliseconds, exactly.
+      const exact = integerTerm(term);
+      if (exact !== undefined) return (row) => valid(row) && matches(exact, values[row]! * 1000n);
+      return (row) => valid(row) && matches(term, Number(values[row]!) * 1000);
+    }
+    // Finer units: the filter's milliseconds scaled to the column's unit, so sub-millisecond times compare exactly.
+    const exact = integerTerm(term, UNITS_PER_MS[unit]);
+    if (exact !== undefined) return (row) => valid(row) && matches(exact, values[row]!);
+    const perMs = Number(UNITS_PER_MS[unit]);
+    return (row) => valid(row) && matches(term, Number(values[row]!) / perMs);
   }
   return (row) => {
     const value = vector.get(row) as unknown;
@@ -133,17 +158,42 @@ function matchingRows(filter: CompiledFilter, batch: arrow.RecordBatch, partitio
   return n === batch.numRows ? undefined : rows.subarray(0, n);
 }
 
-/** Row groups some conjunction may match, from their statistics (all of them when there are none). */
-function rowGroupsToRead(filter: CompiledFilter, stats: readonly RowGroupStats[], partition: ReadonlyMap<string, string>): number[] {
+/**
+ * Columns whose statistics can be trusted for pruning: signed integers, floats, text and booleans. The footer
+ * reader returns unsigned integers as signed and timestamps in their raw unit, so those are never used.
+ */
+function prunableColumns(schema: arrow.Schema): Set<string> {
+  const out = new Set<string>();
+  for (const field of schema.fields) {
+    const type = field.type as arrow.DataType;
+    if ((arrow.DataType.isInt(type) && type.isSigned) || arrow.DataType.isFloat(type) || arrow.DataType.isUtf8(type) || arrow.DataType.isBool(type)) out.add(field.name);
+  }
+  return out;
+}
+
+/** Whether a row group with these statistics may hold rows matching `term`. */
+function groupMayMatch(term: CompiledTerm, range: ColumnStats | undefined, float: boolean): boolean {
+  if (range === undefined) return true;
+  // NaN sorts outside min/max in most writers: != and not in on floats could still match it.
+  if (float && (term.op === '!=' || term.op === 'not in')) return true;
+  if (typeof range.min === 'bigint' && typeof range.max === 'bigint') {
+    const exact = integerTerm(term);
+    return exact === undefined || mayMatchRange(exact, range.min, range.max);
+  }
+  const min = typeof range.min === 'bigint' ? Number(range.min) : range.min;
+  const max = typeof range.max === 'bigint' ? Number(range.max) : range.max;
+  if (typeof min !== typeof term.values[0]) return true;
+  return mayMatchRange(term, min, max);
+}
+
+/** Row groups some conjunction may match, from their statistics. */
+function rowGroupsToRead(filter: CompiledFilter, stats: readonly RowGroupStats[], partition: ReadonlyMap<string, string>, prunable: ReadonlySet<string>, floats: ReadonlySet<string>): number[] {
   const keep: number[] = [];
   stats.forEach((group, i) => {
     const may = filter.some(
       (terms) =>
         conjunctionMayHold(terms, partition) &&
-        terms.every((term) => {
-          const range = group.columns.get(term.column);
-          return partition.has(term.column) || range === undefined || typeof range.min !== typeof term.values[0] || mayMatchRange(term, range.min, range.max);
-        }),
+        terms.every((term) => partition.has(term.column) || !prunable.has(term.column) || groupMayMatch(term, group.columns.get(term.column), floats.has(term.column))),
     );
     if (may) keep.push(i);
   });
@@ -190,15 +240,14 @@ class Scan implements DatasetScan {
     stats.foldersPruned = walk.foldersPruned;
     stats.filesFound = files.length;
     if (files.length === 0) {
-      // Nothing can match, but a wrong column name must still be an error: check it against any file.
+      // Nothing can match, but a wrong column name must still be an error, and an empty result still has the
+      // dataset's columns: both from any one file.
       const any = await findDatasetFiles(this.root, [], { foldersListed: 0, foldersPruned: 0 }, 1);
-      if (any[0] !== undefined) await describeFile(any[0], conjunctions, options.columns, time);
+      if (any[0] !== undefined) yield emptyBatch((await describeFile(any[0], conjunctions, options.columns, time)).schema);
       return;
     }
 
-    let schema: arrow.Schema | undefined;
-    let filter: CompiledFilter = [];
-    let wanted: string[] = [];
+    let planned: Plan | undefined;
     let emitted = 0;
     for (const file of files) {
       signal?.throwIfAborted();
@@ -209,7 +258,16 @@ class Scan implements DatasetScan {
         if (opened.type !== 'opened') throw new Error(`unexpected reply ${opened.type}`);
         stats.filesOpened++;
         const fileSchema = arrow.tableFromIPC(opened.schema).schema;
-        if (schema === undefined) ({ schema, filter, wanted } = plan(fileSchema, file, conjunctions, options.columns, time));
+        planned ??= plan(fileSchema, file, conjunctions, options.columns, time);
+        const { schema, filter, wanted } = planned;
+        const types = wanted.map((name) => {
+          const field = fileSchema.fields.find((f) => f.name === name);
+          return field === undefined ? `${name}: missing` : `${name}: ${String(field.type)}`;
+        });
+        const differs = types.findIndex((type, i) => type !== planned!.wantedTypes[i]);
+        if (differs !== -1) {
+          throw new UnifiedError({ code: 'SOURCE_UNMAPPABLE', message: `${file.path}: column ${types[differs]}, where the dataset's first file has ${planned.wantedTypes[differs]}` });
+        }
         // Step 2: row groups, from their statistics, when the filter has terms on data columns.
         const groups = opened.rowGroupRows.length;
         stats.rowGroups += groups;
@@ -217,7 +275,7 @@ class Scan implements DatasetScan {
         if (filter.some((terms) => terms.some((t) => !file.partition.has(t.column)))) {
           const groupStats = await readRowGroupStats(file.path);
           if (groupStats !== undefined && groupStats.length === groups) {
-            rowGroups = rowGroupsToRead(filter, groupStats, file.partition);
+            rowGroups = rowGroupsToRead(filter, groupStats, file.partition, planned.prunable, planned.floats);
             stats.rowGroupsPruned += groups - rowGroups.length;
             if (rowGroups.length === groups) rowGroups = undefined;
           }
@@ -250,7 +308,15 @@ class Scan implements DatasetScan {
         await releaseDecoder(decoder);
       }
     }
+    // No row matched: the result still has the dataset's columns.
+    if (emitted === 0 && planned !== undefined) yield emptyBatch(planned.schema);
   }
+}
+
+/** A batch with no rows (built by arrow's builders, so every type gets its empty buffers right). */
+function emptyBatch(schema: arrow.Schema): arrow.RecordBatch {
+  const children = schema.fields.map((f) => arrow.vectorFromArray([], f.type as arrow.DataType).data[0]!);
+  return new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: 0, nullCount: 0, children }));
 }
 
 /** The output schema, compiled filter and data columns to decode, from the first file's schema. */
@@ -260,32 +326,58 @@ function plan(
   conjunctions: readonly (readonly FilterTerm[])[],
   columns: readonly string[] | undefined,
   time: readonly CompiledTerm[],
-): { schema: arrow.Schema; filter: CompiledFilter; wanted: string[] } {
-  const dataNames = fileSchema.fields.map((f) => f.name);
-  const partitionKeys = [...file.partition.keys()].filter((key) => !dataNames.includes(key));
+): Plan {
+  // Partition keys come from the folders, with the types of D1, even when a file also stores them (as DuckDB does).
+  const partitionKeys = [...file.partition.keys()];
+  const dataFields = fileSchema.fields.filter((f) => !file.partition.has(f.name));
+  const dataNames = dataFields.map((f) => f.name);
   const all = [...dataNames, ...partitionKeys];
   const kindOfColumn = (column: string): ComparableKind | undefined => {
-    const field = fileSchema.fields.find((f) => f.name === column);
-    if (field !== undefined) return kindOf(field.type as arrow.DataType);
-    return partitionKeys.includes(column) ? (PARTITION_KEY_KINDS.get(column) ?? 'string') : undefined;
+    const field = dataFields.find((f) => f.name === column);
+    if (field === undefined) return partitionKeys.includes(column) ? (PARTITION_KEY_KINDS.get(column) ?? 'string') : undefined;
+    const kind = kindOf(field.type as arrow.DataType);
+    if (kind === undefined) throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `filter on "${column}": its type ${arrow.Type[(field.type as arrow.DataType).typeId]} cannot be compared; filter on numbers, text, booleans or times` });
+    return kind;
   };
+  if (time.length > 0 && !dataNames.includes('timestamp')) {
+    throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `start/end need a "timestamp" column; the dataset has ${all.join(', ')}` });
+  }
   const filter = withTime(compileFilter(conjunctions, kindOfColumn, all), time);
   const requested = columns ?? all;
   for (const name of requested) {
     if (!all.includes(name)) throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `column "${name}": no such column; the dataset has ${all.join(', ')}` });
   }
   const needed = new Set([...requested, ...filter.flatMap((terms) => terms.map((t) => t.column))]);
-  const schema = new arrow.Schema(requested.map((name) => fileSchema.fields.find((f) => f.name === name) ?? new arrow.Field(name, partitionType(name), false)));
-  return { schema, filter, wanted: dataNames.filter((name) => needed.has(name)) };
+  const schema = new arrow.Schema(requested.map((name) => dataFields.find((f) => f.name === name) ?? new arrow.Field(name, partitionType(name), true)));
+  const wanted = dataFields.filter((f) => needed.has(f.name));
+  return {
+    schema,
+    filter,
+    wanted: wanted.map((f) => f.name),
+    wantedTypes: wanted.map((f) => `${f.name}: ${String(f.type)}`),
+    prunable: prunableColumns(new arrow.Schema(dataFields)),
+    floats: new Set(dataFields.filter((f) => arrow.DataType.isFloat(f.type)).map((f) => f.name)),
+  };
+}
+
+/** What the first file's schema decides for the whole scan. */
+interface Plan {
+  readonly schema: arrow.Schema;
+  readonly filter: CompiledFilter;
+  /** Data columns to decode, and their types as the first file has them. */
+  readonly wanted: readonly string[];
+  readonly wantedTypes: readonly string[];
+  readonly prunable: ReadonlySet<string>;
+  readonly floats: ReadonlySet<string>;
 }
 
 /** Checks the filter and columns against one file's schema (used when pruning left no file to read). */
-async function describeFile(file: DatasetFile, conjunctions: readonly (readonly FilterTerm[])[], columns: readonly string[] | undefined, time: readonly CompiledTerm[]): Promise<void> {
+async function describeFile(file: DatasetFile, conjunctions: readonly (readonly FilterTerm[])[], columns: readonly string[] | undefined, time: readonly CompiledTerm[]): Promise<Plan> {
   const decoder = acquireDecoder();
   try {
     const opened = await decoder.request({ type: 'open', path: file.path });
     if (opened.type !== 'opened') throw new Error(`unexpected reply ${opened.type}`);
-    plan(arrow.tableFromIPC(opened.schema).schema, file, conjunctions, columns, time);
+    return plan(arrow.tableFromIPC(opened.schema).schema, file, conjunctions, columns, time);
   } finally {
     if (decoder.healthy) await decoder.request({ type: 'close' }).catch(() => undefined);
     await releaseDecoder(decoder);

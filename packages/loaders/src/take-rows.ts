@@ -24,22 +24,32 @@ function takeData(data: arrow.Data, rows: Uint32Array, column: string): arrow.Da
   const type = data.type;
   const { bitmap, nulls } = takeValidity(data, rows);
   const length = rows.length;
-  if (arrow.DataType.isUtf8(type)) {
-    const offsets = data.valueOffsets as Int32Array;
+  if (arrow.DataType.isUtf8(type) || arrow.DataType.isBinary(type) || arrow.DataType.isLargeUtf8(type) || arrow.DataType.isLargeBinary(type)) {
+    // Variable width: offsets (32-bit, or 64-bit for the large types) into a byte buffer.
+    const large = arrow.DataType.isLargeUtf8(type) || arrow.DataType.isLargeBinary(type);
+    const offsets = data.valueOffsets as Int32Array | BigInt64Array;
+    const at = (i: number): number => Number(offsets[i]!);
     const bytes = data.values as Uint8Array;
-    const outOffsets = new Int32Array(length + 1);
+    const outOffsets = large ? new BigInt64Array(length + 1) : new Int32Array(length + 1);
     let size = 0;
     for (let j = 0; j < length; j++) {
       const i = rows[j]!;
-      size += offsets[i + 1]! - offsets[i]!;
-      outOffsets[j + 1] = size;
+      size += at(i + 1) - at(i);
+      outOffsets[j + 1] = (large ? BigInt(size) : size);
     }
     const outBytes = new Uint8Array(size);
+    let write = 0;
     for (let j = 0; j < length; j++) {
       const i = rows[j]!;
-      outBytes.set(bytes.subarray(offsets[i], offsets[i + 1]), outOffsets[j]);
+      outBytes.set(bytes.subarray(at(i), at(i + 1)), write);
+      write += at(i + 1) - at(i);
     }
-    return arrow.makeData({ type: type, length, nullCount: nulls, nullBitmap: bitmap, valueOffsets: outOffsets, data: outBytes });
+    return arrow.makeData({ type: type as arrow.Utf8, length, nullCount: nulls, nullBitmap: bitmap, valueOffsets: outOffsets as Int32Array, data: outBytes });
+  }
+  if (arrow.DataType.isDictionary(type)) {
+    // The indices are taken; the dictionary itself is shared.
+    const indices = takeData(arrow.makeData({ type: type.indices, length: data.length, offset: data.offset, nullCount: data.nullCount, nullBitmap: data.nullBitmap, data: data.values as Int32Array }), rows, column);
+    return arrow.makeData({ type, length, nullCount: indices.nullCount, nullBitmap: indices.nullBitmap, data: indices.values as Int32Array, dictionary: data.dictionary });
   }
   if (arrow.DataType.isBool(type)) {
     const values = data.values as Uint8Array;
@@ -48,7 +58,17 @@ function takeData(data: arrow.Data, rows: Uint32Array, column: string): arrow.Da
     return arrow.makeData({ type: type, length, nullCount: nulls, nullBitmap: bitmap, data: out });
   }
   const values = data.values as unknown as { length: number; constructor: new (n: number) => { [i: number]: unknown } } | undefined;
-  if (values === undefined || data.children.length > 0) {
+  const fixedWidth =
+    arrow.DataType.isInt(type) ||
+    arrow.DataType.isFloat(type) ||
+    arrow.DataType.isDate(type) ||
+    arrow.DataType.isTime(type) ||
+    arrow.DataType.isTimestamp(type) ||
+    arrow.DataType.isDecimal(type) ||
+    arrow.DataType.isInterval(type) ||
+    arrow.DataType.isDuration(type) ||
+    arrow.DataType.isFixedSizeBinary(type);
+  if (!fixedWidth || values === undefined || data.children.length > 0) {
     throw new UnifiedError({ code: 'SOURCE_UNMAPPABLE', message: `column "${column}" has type ${arrow.Type[type.typeId]}, which a filter cannot select rows of` });
   }
   // Fixed width: `stride` array elements per value (1 for int64 in a BigInt64Array, 2 or 4 for decimals).

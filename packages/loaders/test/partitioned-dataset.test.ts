@@ -137,3 +137,55 @@ describe('what cannot be filtered is an error, never ignored', () => {
     await expect(readPartitionedDataset(join(root, 'nope'))).rejects.toMatchObject({ code: 'SOURCE_NOT_FOUND' });
   });
 });
+
+describe('types and layouts beyond our own (DuckDB-written)', () => {
+  const odd = join(root, 'odd');
+  const oddGlob = sqlString(`${odd}/**/*.parquet`);
+  const T = Date.UTC(2024, 0, 1);
+  beforeAll(async () => {
+    await queryDuckDb(`COPY (
+        SELECT 9007199254740000 + i AS id, (i * 858993)::UINTEGER AS u32,
+               make_timestamp(${T} * 1000 + i * 1337) AS ts_us, make_timestamp_ns((${T} * 1000 + i * 1337) * 1000 + 1) AS tns,
+               ['Ａ', '\uFFFD', '😀', 'abc'][i % 4 + 1] AS s, ('x' || i)::BLOB AS b,
+               CASE WHEN i % 11 = 0 THEN 'NaN'::DOUBLE ELSE (i % 10)::DOUBLE END AS f,
+               CASE WHEN i % 5 = 0 THEN NULL ELSE ['A', 'B'][i % 2 + 1] END AS sym
+        FROM range(5000) t(i) ORDER BY i
+      ) TO ${sqlString(odd)} (FORMAT parquet, PARTITION_BY (sym), ROW_GROUP_SIZE 2048)`);
+    // A folder that is not part of the layout.
+    await queryDuckDb(`COPY (SELECT 1 AS x) TO ${sqlString(join(odd, 'notes.csv'))}`);
+  });
+
+  const oursIds = async (options: DatasetReadOptions): Promise<string[]> =>
+    Array.from((await readPartitionedDataset(odd, { ...options, columns: ['id'] })).getChild('id')!.toArray() as BigInt64Array, String).sort();
+  const duckIds = async (where: string): Promise<string[]> =>
+    (await queryDuckDb(`SELECT id FROM read_parquet(${oddGlob}, hive_partitioning = true) WHERE ${where}`)).map((r) => String(r['id'])).sort();
+
+  it.each<[string, DatasetFilter, string]>([
+    ['unsigned 32-bit statistics are not read as signed', [['u32', '>', 3e9]], 'u32 > 3000000000'],
+    ['nanosecond timestamps compare in their unit', [['tns', '<', new Date(T + 3_000_000)]], `tns < make_timestamp_ns(${(T + 3_000_000) * 1_000_000})`],
+    ['microsecond timestamps are not cut to milliseconds (>)', [['ts_us', '>', new Date(T + 1337 * 7)]], `ts_us > make_timestamp(${(T + 1337 * 7) * 1000})`],
+    ['microsecond timestamps are not cut to milliseconds (=)', [['ts_us', '=', new Date(T + 1337 * 1000)]], `ts_us = make_timestamp(${(T + 1337 * 1000) * 1000})`],
+    ['int64 beyond 2^53 compares exactly (=)', [['id', '=', '9007199254740993']], 'id = 9007199254740993'],
+    ['int64 beyond 2^53 compares exactly (>)', [['id', '>', 9007199254744990n]], 'id > 9007199254744990'],
+    ['text compares in UTF-8 byte order (>)', [['s', '>', 'Ａ']], "s > 'Ａ'"],
+    ['text compares in UTF-8 byte order (=)', [['s', '=', '\uFFFD']], "s = '\uFFFD'"],
+    ['NaN rows are kept by not in', [['f', 'not in', [5]]], 'f NOT IN (5)'],
+    ['the null partition matches no comparison', [['sym', '!=', 'B']], "sym <> 'B'"],
+  ])('%s', async (_name, filters, where) => {
+    expect(await oursIds({ filters })).toEqual(await duckIds(where));
+  });
+
+  it('keeps binary values of the rows a filter selects, and fills the null partition with nulls', async () => {
+    const table = await readPartitionedDataset(odd, { filters: [['id', '<', 9007199254740003n]], columns: ['id', 'b', 'sym'] });
+    expect(table.toArray().map((r: arrow.StructRowProxy) => [String(r['id']), Buffer.from(r['b'] as Uint8Array).toString(), r['sym']]).sort()).toEqual([
+      ['9007199254740000', 'x0', null],
+      ['9007199254740001', 'x1', 'B'],
+      ['9007199254740002', 'x2', 'A'],
+    ]);
+  });
+
+  it('gives an empty result the dataset columns', async () => {
+    const table = await readPartitionedDataset(odd, { filters: [['id', '<', 0]] });
+    expect([table.numRows, table.schema.fields.map((f) => f.name)]).toEqual([0, ['id', 'u32', 'ts_us', 'tns', 's', 'b', 'f', 'sym']]);
+  });
+});

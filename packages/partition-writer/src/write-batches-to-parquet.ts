@@ -3,8 +3,11 @@
  * integers, statistics), committed atomically (D9): the file appears whole or not at all. For exports such as
  * `unified query --format parquet`; datasets are written with `writePartitions`.
  */
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type * as arrow from 'apache-arrow';
+import * as arrow from 'apache-arrow';
+import { Table as WasmTable, writeParquet } from 'parquet-wasm';
 import { UnifiedError, writeFileAtomically } from '@unified/schemas';
 import type { EncodedFile, ParquetCompression } from './parquet-engine.js';
 import { WASM_ENGINE } from './wasm-engine.js';
@@ -29,16 +32,30 @@ export async function writeBatchesToParquet(batches: AsyncIterable<arrow.RecordB
   const target = resolve(path);
   return writeFileAtomically(target, async (temp) => {
     let writer: Awaited<ReturnType<typeof WASM_ENGINE.open>> | undefined;
+    let schema: arrow.Schema | undefined;
     try {
       for await (const batch of batches) {
+        schema ??= batch.schema;
+        // Batches without rows only carry the schema (the streaming encoder refuses them).
+        if (batch.numRows === 0) continue;
         writer ??= await WASM_ENGINE.open(temp, batch.schema, { compression: options.compression ?? 'snappy', rowGroupSize: options.rowGroupSize ?? 1_048_576, createdBy: `unified partition-writer ${__PACKAGE_VERSION__}` });
         await writer.write(batch);
       }
-      if (writer === undefined) throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `${target}: no record batches to write` });
+      if (schema === undefined) throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `${target}: no record batches to write` });
+      if (writer === undefined) return await writeEmptyFile(temp, schema);
       return await writer.close();
     } catch (error) {
       await writer?.abort();
       throw error;
     }
   });
+}
+
+/** A valid Parquet file with the columns of `schema` and no rows. */
+async function writeEmptyFile(path: string, schema: arrow.Schema): Promise<EncodedFile> {
+  const children = schema.fields.map((f) => arrow.vectorFromArray([], f.type as arrow.DataType).data[0]!);
+  const empty = new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: 0, nullCount: 0, children }));
+  const bytes = writeParquet(WasmTable.fromIPCStream(arrow.tableToIPC(new arrow.Table([empty]), 'stream')));
+  await writeFile(path, bytes, { flush: true });
+  return { rows: 0, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
 }

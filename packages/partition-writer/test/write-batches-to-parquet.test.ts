@@ -31,6 +31,17 @@ describe('writeBatchesToParquet', () => {
     ]);
   });
 
+  it('writes a file with the columns and no rows from batches without rows', async () => {
+    const path = join(dir, 'no-rows.parquet');
+    const schema = new arrow.Schema([new arrow.Field('timestamp', new arrow.Int64()), new arrow.Field('symbol', new arrow.Utf8(), true)]);
+    const empty = new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: 0, nullCount: 0, children: schema.fields.map((f) => arrow.vectorFromArray([], f.type as arrow.DataType).data[0]!) }));
+    expect((await writeBatchesToParquet([empty], path)).rows).toBe(0);
+    expect(await queryDuckDb(`SELECT name, type FROM parquet_schema(${sqlString(path)}) WHERE name <> 'arrow_schema' AND name <> 'duckdb_schema' ORDER BY name`)).toEqual([
+      { name: 'symbol', type: 'BYTE_ARRAY' },
+      { name: 'timestamp', type: 'INT64' },
+    ]);
+  });
+
   it('writes nothing when there is nothing to write, and leaves no temporary file', async () => {
     const path = join(dir, 'empty.parquet');
     await expect(writeBatchesToParquet([], path)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });

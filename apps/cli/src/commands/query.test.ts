@@ -71,6 +71,16 @@ describe('unified query', () => {
     expect(preview.out).toContain('(first 20 rows; --limit N for more, --format csv or json for all)');
   });
 
+  it('keeps the columns of an empty result: a CSV header, a Parquet file with no rows', async () => {
+    const csv = await run(['query', trades, '--filter', 'day=9', '--columns', 'trade_id,day', '--format', 'csv']);
+    expect([csv.code, csv.out]).toEqual([0, 'trade_id,day\n']);
+    const parquet = await run(['query', trades, '--filter', 'day=9', '--format', 'parquet', '-o', 'empty.parquet']);
+    expect(parquet.code).toBe(0);
+    expect(await queryDuckDb(`SELECT count(*) AS n FROM read_parquet(${sqlString(join(cwd, 'empty.parquet'))})`)).toEqual([{ n: 0n }]);
+    const table = await run(['query', trades, '--filter', 'day=9']);
+    expect(table.out).toBe('no rows match\n');
+  });
+
   it('exits 2 naming the problem for a bad expression, an unknown column or parquet without --output', async () => {
     const bad = await run(['query', trades, '--filter', 'price~1']);
     expect([bad.code, bad.out]).toEqual([2, '']);

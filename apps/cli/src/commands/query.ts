@@ -63,7 +63,8 @@ export function registerQueryCommand(program: Command, context: CliContext): Com
     .addHelpText('after', EXAMPLES)
     .action(async (datasetDir: string, options: QueryOptions) => {
       const { io, signal } = context;
-      const numeric = (text: string): string | number => (/^-?\d+$/u.test(text) ? Number(text) : text);
+      // Ten or more digits are milliseconds; fewer (`2024`) an ISO year.
+      const numeric = (text: string): string | number => (/^-?\d{10,}$/u.test(text) ? Number(text) : text);
       if (options.format === 'parquet' && options.output === undefined) {
         throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: '--format parquet needs --output FILE (Parquet is not written to a terminal)' });
       }
