@@ -177,7 +177,7 @@ describe('types and layouts beyond our own (DuckDB-written)', () => {
 
   it('keeps binary values of the rows a filter selects, and fills the null partition with nulls', async () => {
     const table = await readPartitionedDataset(odd, { filters: [['id', '<', 9007199254740003n]], columns: ['id', 'b', 'sym'] });
-    expect(table.toArray().map((r: arrow.StructRowProxy) => [String(r['id']), Buffer.from(r['b'] as Uint8Array).toString(), r['sym']]).sort()).toEqual([
+    expect(table.toArray().map((r: arrow.StructRowProxy): unknown[] => [String(r['id']), Buffer.from(r['b'] as Uint8Array).toString(), r['sym']]).sort()).toEqual([
       ['9007199254740000', 'x0', null],
       ['9007199254740001', 'x1', 'B'],
       ['9007199254740002', 'x2', 'A'],
