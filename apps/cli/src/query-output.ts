@@ -3,9 +3,25 @@
  * int64 values keep every digit: in JSON they are written as number literals from their decimal text, never
  * rounded through a double.
  */
-import type * as arrow from 'apache-arrow';
+import * as arrow from 'apache-arrow';
 
 type Value = unknown;
+
+/** A decimal's exact text (`0.01`) from its unscaled integer and scale. */
+function decimalText(value: Value, scale: number): string {
+  const digits = arrow.util.bigNumToString(value as Parameters<typeof arrow.util.bigNumToString>[0]);
+  if (scale <= 0) return digits;
+  const negative = digits.startsWith('-');
+  const abs = (negative ? digits.slice(1) : digits).padStart(scale + 1, '0');
+  return `${negative ? '-' : ''}${abs.slice(0, -scale)}.${abs.slice(-scale)}`;
+}
+
+/** Cell values of a column as plain values: decimals become their exact text. */
+export function columnValues(vector: arrow.Vector): (row: number) => Value {
+  const type = vector.type as arrow.DataType;
+  if (arrow.DataType.isDecimal(type)) return (row) => (vector.isValid(row) ? decimalText(vector.get(row), type.scale) : null);
+  return (row) => vector.get(row) as Value;
+}
 
 /** A cell as text for the table and CSV: nulls empty, bigints exact. */
 export function cellText(value: Value): string {
@@ -27,20 +43,23 @@ export function csvHeader(names: readonly string[]): string {
 
 /** Rows of a batch as CSV lines. */
 export function csvLines(batch: arrow.RecordBatch, names: readonly string[]): string {
-  const columns = names.map((name) => batch.getChild(name)!);
+  const columns = names.map((name) => columnValues(batch.getChild(name)!));
   let out = '';
-  for (let row = 0; row < batch.numRows; row++) out += `${columns.map((column) => csvField(column.get(row) as Value)).join(',')}\n`;
+  for (let row = 0; row < batch.numRows; row++) out += `${columns.map((value) => csvField(value(row))).join(',')}\n`;
   return out;
 }
 
 /** Rows of a batch as JSON lines, one object per row, int64 values exact. */
 export function jsonLines(batch: arrow.RecordBatch, names: readonly string[]): string {
   const columns = names.map((name) => batch.getChild(name)!);
+  const values = columns.map(columnValues);
   let out = '';
   for (let row = 0; row < batch.numRows; row++) {
     const fields = names.map((name, i) => {
-      const value = columns[i]!.get(row) as Value;
-      const json = typeof value === 'bigint' ? value.toString() : JSON.stringify(value ?? null);
+      const value = values[i]!(row);
+      // Decimals and int64 are written as number literals with every digit.
+      const exactNumber = typeof value === 'bigint' || (typeof value === 'string' && arrow.DataType.isDecimal(columns[i]!.type as arrow.DataType));
+      const json = exactNumber ? String(value) : JSON.stringify(value ?? null);
       return `${JSON.stringify(name)}:${json}`;
     });
     out += `{${fields.join(',')}}\n`;

@@ -11,7 +11,7 @@ import type { CliContext } from '../cli-context.js';
 import { formatCount, renderTable } from '../format.js';
 import { integerOption, nonEmptyOption } from '../option-parsers.js';
 import { collectFilter } from '../query-expression.js';
-import { cellText, csvHeader, csvLines, jsonLines } from '../query-output.js';
+import { cellText, columnValues, csvHeader, csvLines, jsonLines } from '../query-output.js';
 
 type QueryFormat = 'table' | 'csv' | 'json' | 'parquet';
 
@@ -99,7 +99,10 @@ export function registerQueryCommand(program: Command, context: CliContext): Com
             names ??= batch.schema.fields.map((f) => f.name);
             if (options.format === 'csv') await write(`${first ? csvHeader(names) : ''}${csvLines(batch, names)}`);
             else if (options.format === 'json') await write(jsonLines(batch, names));
-            else for (let row = 0; row < batch.numRows; row++) preview.push(names.map((name) => cellText(batch.getChild(name)!.get(row))));
+            else {
+              const values = names.map((name) => columnValues(batch.getChild(name)!));
+              for (let row = 0; row < batch.numRows; row++) preview.push(values.map((value) => cellText(value(row))));
+            }
           }
           if (options.format === 'csv' && names === undefined && options.columns !== undefined) await write(csvHeader(options.columns));
           if (options.format === 'table') {
