@@ -6,6 +6,7 @@
  * groups can (from their min/max statistics), and which rows do.
  */
 import { UnifiedError } from '@unified/schemas';
+import { parseUtcTime } from './utc-time-text.js';
 
 /** Comparison operators, as pyarrow accepts them. */
 export const FILTER_OPS = ['=', '==', '!=', '<', '<=', '>', '>=', 'in', 'not in'] as const;
@@ -51,12 +52,15 @@ const isTerm = (value: unknown): boolean => Array.isArray(value) && value.length
 function convert(value: FilterScalar, kind: ComparableKind, column: string): number | string | boolean {
   switch (kind) {
     case 'number': {
-      const n = value instanceof Date ? value.getTime() : typeof value === 'bigint' ? Number(value) : typeof value === 'string' && value.trim() !== '' ? Number(value) : typeof value === 'number' ? value : NaN;
-      if (Number.isNaN(n)) bad(`filter on "${column}": ${JSON.stringify(String(value))} is not a number`);
+      let n = value instanceof Date ? value.getTime() : typeof value === 'bigint' ? Number(value) : typeof value === 'string' && value.trim() !== '' ? Number(value) : typeof value === 'number' ? value : NaN;
+      // A time column compared with a date: `timestamp < 2024-01-02` means its milliseconds.
+      if (Number.isNaN(n) && typeof value === 'string') n = parseUtcTime(value) ?? NaN;
+      if (Number.isNaN(n)) bad(`filter on "${column}": ${JSON.stringify(String(value))} is not a number or an ISO 8601 time`);
       return n;
     }
     case 'string':
-      return value instanceof Date ? value.toISOString() : String(value);
+      if (typeof value !== 'string' && !(value instanceof Date)) bad(`filter on "${column}": ${String(value)} is a ${typeof value}; the column holds text`);
+      return value instanceof Date ? value.toISOString() : value;
     case 'boolean':
       if (typeof value === 'boolean') return value;
       if (value === 'true' || value === 'false') return value === 'true';
@@ -106,7 +110,8 @@ function exactInteger(value: FilterScalar): bigint | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : undefined;
   if (value instanceof Date) return Number.isFinite(value.getTime()) ? BigInt(value.getTime()) : undefined;
   if (typeof value === 'string' && /^\s*-?\d+\s*$/u.test(value)) return BigInt(value.trim());
-  return undefined;
+  const time = typeof value === 'string' ? parseUtcTime(value) : undefined;
+  return time === undefined ? undefined : BigInt(time);
 }
 
 /** `term` with exact integer values, for comparing with bigint column values; `undefined` if it has none. */

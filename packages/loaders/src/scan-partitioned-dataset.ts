@@ -8,12 +8,13 @@
  */
 import { resolve } from 'node:path';
 import * as arrow from 'apache-arrow';
-import { UnifiedError } from '@unified/schemas';
+import { UnifiedError, isPlausibleTimestamp } from '@unified/schemas';
 import { type CompiledFilter, type CompiledTerm, type ComparableKind, type DatasetFilter, type FilterTerm, compileFilter, filterConjunctions, integerTerm, mayMatchRange, matches } from './dataset-filter.js';
 import { type DatasetFile, NULL_PARTITION_VALUE, PARTITION_KEY_KINDS, type WalkStats, conjunctionMayHold, findDatasetFiles, partitionValue } from './dataset-files.js';
 import { acquireDecoder, releaseDecoder } from './parquet-decoder.js';
 import { type ColumnStats, type RowGroupStats, readRowGroupStats } from './row-group-stats.js';
 import { takeRows } from './take-rows.js';
+import { parseUtcTime } from './utc-time-text.js';
 
 /** A moment: a Date, an ISO 8601 string (UTC unless it says otherwise) or milliseconds since the epoch. */
 export type TimeBound = Date | string | number;
@@ -58,16 +59,15 @@ export interface DatasetScan extends AsyncIterable<arrow.RecordBatch> {
   explain(): string;
 }
 
-/** ISO 8601 text as UTC unless it names a zone: `2024-01-31 12:00` and `2024-01-31T12:00` are noon UTC. */
-function parseUtc(text: string): number {
-  const iso = text.trim().replace(/^(\d{4}-\d{2}-\d{2})[ T]/u, '$1T');
-  const zoned = /[zZ]$|[+-]\d\d:?\d\d$/u.test(iso) || !iso.includes('T');
-  return Date.parse(zoned ? iso : `${iso}Z`);
-}
-
 function toMs(bound: TimeBound, name: string): number {
-  const ms = bound instanceof Date ? bound.getTime() : typeof bound === 'number' ? bound : parseUtc(bound);
-  if (!Number.isFinite(ms)) throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `${name} ${JSON.stringify(String(bound))} is not a date, an ISO 8601 time or milliseconds` });
+  const ms = bound instanceof Date ? bound.getTime() : typeof bound === 'number' ? bound : parseUtcTime(bound);
+  if (ms === undefined || !Number.isFinite(ms)) {
+    throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `${name} ${JSON.stringify(String(bound))} is not a time: expected ISO 8601 (2024-01-02, 2024-01-02T03:04:05Z; UTC unless a zone is given), a Date or milliseconds` });
+  }
+  // A time in seconds (or microseconds) given as milliseconds lands in 1970 (or far in the future): refuse it (D5).
+  if (!isPlausibleTimestamp(ms)) {
+    throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `${name} ${JSON.stringify(String(bound))} is ${new Date(ms).toISOString()}, outside 2009 to now; milliseconds are expected (seconds? multiply by 1000)` });
+  }
   return ms;
 }
 
@@ -223,8 +223,14 @@ class Scan implements DatasetScan {
     const limit = options.limit ?? Infinity;
     if (!(limit >= 0)) throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `limit must be a non-negative integer, got ${options.limit}` });
     const time: CompiledTerm[] = [];
-    if (options.start !== undefined) time.push({ column: 'timestamp', op: '>=', values: [toMs(options.start, 'start')], kind: 'number' });
-    if (options.end !== undefined) time.push({ column: 'timestamp', op: '<', values: [toMs(options.end, 'end')], kind: 'number' });
+    const start = options.start === undefined ? undefined : toMs(options.start, 'start');
+    const end = options.end === undefined ? undefined : toMs(options.end, 'end');
+    if (start !== undefined && end !== undefined && start >= end) {
+      throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `start ${new Date(start).toISOString()} is not before end ${new Date(end).toISOString()}; end is exclusive` });
+    }
+    const exact = (ms: number): { integers: bigint[] } => (Number.isSafeInteger(ms) ? { integers: [BigInt(ms)] } : { integers: [] });
+    if (start !== undefined) time.push({ column: 'timestamp', op: '>=', values: [start], kind: 'number', ...exact(start) });
+    if (end !== undefined) time.push({ column: 'timestamp', op: '<', values: [end], kind: 'number', ...exact(end) });
 
     // Step 1 needs only the terms on partition keys and on timestamp; the whole filter is checked against the
     // columns once the first file's schema is known.
@@ -243,7 +249,13 @@ class Scan implements DatasetScan {
       // Nothing can match, but a wrong column name must still be an error, and an empty result still has the
       // dataset's columns: both from any one file.
       const any = await findDatasetFiles(this.root, [], { foldersListed: 0, foldersPruned: 0 }, 1);
-      if (any[0] !== undefined) yield emptyBatch((await describeFile(any[0], conjunctions, options.columns, time)).schema);
+      if (any[0] === undefined) {
+        throw new UnifiedError({
+          code: 'SOURCE_NOT_FOUND',
+          message: `${this.root}: no Parquet data files in a hive layout; expected a dataset folder such as data_cache/unified/klines/binance_BTCUSDT_1m`,
+        });
+      }
+      yield emptyBatch((await describeFile(any[0], conjunctions, options.columns, time)).schema);
       return;
     }
 
@@ -344,6 +356,8 @@ function plan(
   }
   const filter = withTime(compileFilter(conjunctions, kindOfColumn, all), time);
   const requested = columns ?? all;
+  const twice = requested.find((name, i) => requested.indexOf(name) !== i);
+  if (twice !== undefined) throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `column "${twice}" is asked for twice` });
   for (const name of requested) {
     if (!all.includes(name)) throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `column "${name}": no such column; the dataset has ${all.join(', ')}` });
   }

@@ -128,13 +128,26 @@ describe('what cannot be filtered is an error, never ignored', () => {
     ['a list for =', { filters: [['year', '=', [2024]]] }, /"=" takes one value, not a list/u],
     ['a non-number for a number column', { filters: [['trade_id', '>', 'abc']] }, /"abc" is not a number/u],
     ['an unknown projected column', { columns: ['nope'] }, /column "nope": no such column/u],
-    ['a bad time', { start: 'yesterday' }, /start "yesterday" is not a date/u],
+    ['a bad time', { start: 'yesterday' }, /start "yesterday" is not a time: expected ISO 8601/u],
+    ['a date that does not exist', { start: '2023-02-30' }, /start "2023-02-30" is not a time/u],
+    ['seconds given as milliseconds', { start: 1704153600 }, /start "1704153600" is 1970-01-20T17:22:33\.600Z, outside 2009 to now; milliseconds are expected/u],
+    ['start after end', { start: '2024-01-03', end: '2024-01-02' }, /start 2024-01-03T00:00:00\.000Z is not before end 2024-01-02T00:00:00\.000Z/u],
+    ['a number for a text column', { filters: [['symbol', '=', 5]] }, /filter on "symbol": 5 is a number; the column holds text/u],
+    ['a column asked for twice', { columns: ['day', 'day'] }, /column "day" is asked for twice/u],
   ])('%s', async (_name, options, message) => {
     await expect(readPartitionedDataset(dataset, options)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) as unknown });
   });
 
-  it('a missing dataset folder', async () => {
+  it('a missing dataset folder, or one that holds no dataset (the level above, say)', async () => {
     await expect(readPartitionedDataset(join(root, 'nope'))).rejects.toMatchObject({ code: 'SOURCE_NOT_FOUND' });
+    await expect(readPartitionedDataset(root, { filters: [['foo', '=', 1]] })).rejects.toMatchObject({
+      code: 'SOURCE_NOT_FOUND',
+      message: expect.stringMatching(/no Parquet data files in a hive layout; expected a dataset folder/u) as unknown,
+    });
+  });
+
+  it('compares a time column with an ISO date', async () => {
+    expect(await ours({ filters: [['timestamp', '<', '2024-01-31']] })).toEqual(await duck(`timestamp < ${Date.UTC(2024, 0, 31)}`));
   });
 });
 

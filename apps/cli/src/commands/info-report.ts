@@ -75,7 +75,7 @@ export function formatInfoReport(datasets: readonly DatasetInfo[], options: { re
   // Datasets come in order, klines first.
   const example = datasets[0];
   if (example !== undefined) {
-    lines.push(`Read one with any Hive-aware reader, e.g. duckdb -c "SELECT * FROM read_parquet('${shown(example.path, options.cwd)}/**/*.parquet', hive_partitioning = true) LIMIT 5"`);
+    lines.push(`Read one: unified query ${shown(example.path, options.cwd)} --limit 5 (or any Hive-aware reader, e.g. DuckDB's read_parquet('${shown(example.path, options.cwd)}/**/*.parquet', hive_partitioning = true))`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -120,7 +120,7 @@ describe('unified info', () => {
         expected,
         '',
         "Missing days are UTC days inside a dataset's range without a partition. To fill them, add their sources and run: unified convert --data-dir data_cache --exchange binance --symbol BTCUSDT",
-        `Read one with any Hive-aware reader, e.g. duckdb -c "SELECT * FROM read_parquet('data_cache/unified/klines/binance_BTCUSDT_1m/**/*.parquet', hive_partitioning = true) LIMIT 5"`,
+        `Read one: unified query data_cache/unified/klines/binance_BTCUSDT_1m --limit 5 (or any Hive-aware reader, e.g. DuckDB's read_parquet('data_cache/unified/klines/binance_BTCUSDT_1m/**/*.parquet', hive_partitioning = true))`,
         '',
       ].join('\n'),
     );

@@ -91,6 +91,12 @@ describe('unified query', () => {
     const parquet = await run(['query', trades, '--format', 'parquet']);
     expect(parquet.code).toBe(2);
     expect(parquet.err).toContain('--format parquet needs --output FILE');
+    const seconds = await run(['query', trades, '--start', '1704153600']);
+    expect([seconds.code, seconds.out]).toEqual([2, '']);
+    expect(seconds.err).toContain('milliseconds are expected (seconds? multiply by 1000)');
+    const levelAbove = await run(['query', 'demo/unified']);
+    expect([levelAbove.code, levelAbove.out]).toEqual([1, '']);
+    expect(levelAbove.err).toMatch(/no Parquet data files in a hive layout; expected a dataset folder such as/u);
     const missing = await run(['query', 'nope']);
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/nope: no such dataset folder/u);
