@@ -259,6 +259,11 @@ class Scan implements DatasetScan {
       return;
     }
 
+    if (limit === 0) {
+      // No rows asked for: the columns still are (a CSV header, an empty Parquet file).
+      yield emptyBatch((await describeFile(files[0]!, conjunctions, options.columns, time)).schema);
+      return;
+    }
     let planned: Plan | undefined;
     let emitted = 0;
     for (const file of files) {

@@ -114,9 +114,11 @@ describe('pruning', () => {
     expect([scan.stats.filesFound, scan.stats.rowsMatched]).toEqual([2, 300]);
   });
 
-  it('stops at the limit', async () => {
+  it('stops at the limit, and keeps the columns at limit 0', async () => {
     const table = await readPartitionedDataset(dataset, { limit: 7 });
     expect(table.numRows).toBe(7);
+    const none = await readPartitionedDataset(dataset, { limit: 0, columns: ['day', 'trade_id'] });
+    expect([none.numRows, none.schema.fields.map((f) => f.name)]).toEqual([0, ['day', 'trade_id']]);
   });
 });
 
