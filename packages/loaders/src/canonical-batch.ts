@@ -141,7 +141,7 @@ function checkSymbol(raw: RawColumn, context: ConversionContext, state: SourceSt
 
 /**
  * The canonical batch of `kind` for raw columns (indexed like the source's columns), or `null` when every row
- * was dropped as bad.
+ * was dropped as bad. `kept` maps each row of the batch to its raw row (`null`: the same rows).
  */
 export function assembleCanonicalBatch(
   mapping: ColumnMapping,
@@ -149,7 +149,7 @@ export function assembleCanonicalBatch(
   length: number,
   context: ConversionContext,
   state: SourceState,
-): arrow.RecordBatch | null {
+): { readonly batch: arrow.RecordBatch; readonly kept: Uint32Array | null } | null {
   const kind: DataKind = mapping.kind;
   const schema = datasetSchemaFor(kind);
   context.issues.beginBatch(length);
@@ -195,5 +195,5 @@ export function assembleCanonicalBatch(
     spec.name === 'timeframe' ? constantText(BASE_TIMEFRAME, rows) : columnData(spec, converted.get(spec.name), rows, keep),
   );
   const arrowSchema = schema.fileArrowSchema as unknown as arrow.Schema;
-  return new arrow.RecordBatch(arrowSchema, arrow.makeData({ type: new arrow.Struct(arrowSchema.fields), length: rows, nullCount: 0, children }));
+  return { batch: new arrow.RecordBatch(arrowSchema, arrow.makeData({ type: new arrow.Struct(arrowSchema.fields), length: rows, nullCount: 0, children })), kept: keep };
 }

@@ -131,6 +131,18 @@ function compare(x: Comparable, v: Comparable): number {
   return x < v ? -1 : x > v ? 1 : 0;
 }
 
+const VALUE_SETS = new WeakMap<CompiledTerm, ReadonlySet<Comparable>>();
+
+/** The values of an `in` / `not in` term as a set, built once per term: a lookup stays O(1) for long lists. */
+function valueSet(term: CompiledTerm): ReadonlySet<Comparable> {
+  let set = VALUE_SETS.get(term);
+  if (set === undefined) {
+    set = new Set(term.values);
+    VALUE_SETS.set(term, set);
+  }
+  return set;
+}
+
 /** Whether `x` satisfies the term (false for null). */
 export function matches(term: CompiledTerm, x: Comparable | null): boolean {
   if (x === null) return false;
@@ -154,9 +166,9 @@ export function matches(term: CompiledTerm, x: Comparable | null): boolean {
     case '>=':
       return x >= v;
     case 'in':
-      return term.values.includes(x);
+      return valueSet(term).has(x);
     case 'not in':
-      return !term.values.includes(x);
+      return !valueSet(term).has(x);
   }
 }
 

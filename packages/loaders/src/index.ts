@@ -8,6 +8,7 @@ export type {
   SourceFormat,
   SourceOptions,
   SourceProgress,
+  RefusedRow,
   SourceSummary,
 } from './source-types.js';
 export { MAX_REPORTED_BAD_ROWS } from './row-issues.js';
@@ -39,3 +40,5 @@ export { readPartitionedDataset, scanPartitionedDataset } from './scan-partition
 export type { DatasetReadOptions, DatasetScan, ScanStats, TimeBound } from './scan-partitioned-dataset.js';
 export { FILTER_OPS } from './dataset-filter.js';
 export type { DatasetFilter, FilterOp, FilterScalar, FilterTerm } from './dataset-filter.js';
+export { openParquetFile } from './parquet-file-reader.js';
+export type { ParquetBatchOptions, ParquetFileReader } from './parquet-file-reader.js';

@@ -13,11 +13,13 @@ import { openCsv } from './csv-format.js';
 import type { FormatContext, OpenedFormat } from './format-reader.js';
 import { openJson } from './json-format.js';
 import { openParquet } from './parquet-format.js';
-import { RowIssues } from './row-issues.js';
+import { type BatchLocation, RowIssues } from './row-issues.js';
 import { sourceNameHint } from './source-name-hints.js';
+import { takeRows } from './take-rows.js';
 import {
   DEFAULT_BATCH_SIZE,
   type LoadedSource,
+  type RefusedRow,
   type SourceDescription,
   type SourceFormat,
   type SourceOptions,
@@ -137,7 +139,7 @@ class FileSource implements LoadedSource {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<arrow.RecordBatch> {
-    const { signal, onBadRow = 'error', window = plausibleTimeWindow(), symbol, onProgress } = this.options;
+    const { signal, onBadRow = 'error', window = plausibleTimeWindow(), symbol, onProgress, checkBatch } = this.options;
     throwIfAborted(this.path, signal);
     const issues = new RowIssues(onBadRow, window);
     const { format, mapping } = await this.open(issues);
@@ -147,7 +149,8 @@ class FileSource implements LoadedSource {
     try {
       for await (const raw of format.batches(mapping)) {
         throwIfAborted(this.path, signal);
-        const batch = assembleCanonicalBatch(mapping, raw.columns, raw.length, { location: raw.location, issues }, state);
+        const assembled = assembleCanonicalBatch(mapping, raw.columns, raw.length, { location: raw.location, issues }, state);
+        const batch = assembled === null ? null : checkBatch === undefined ? assembled.batch : refuseRows(assembled.batch, assembled.kept, raw.location, issues, checkBatch);
         if (batch !== null) {
           rowsLoaded += batch.numRows;
           yield batch;
@@ -173,6 +176,30 @@ class FileSource implements LoadedSource {
       ...(state.symbol === undefined ? {} : { symbol: state.symbol }),
     };
   }
+}
+
+/**
+ * Applies the caller's check to a canonical batch: refused rows fail the load or are dropped and counted, by the
+ * bad-row policy, with the line they came from.
+ */
+function refuseRows(
+  batch: arrow.RecordBatch,
+  kept: Uint32Array | null,
+  location: BatchLocation,
+  issues: RowIssues,
+  checkBatch: (batch: arrow.RecordBatch) => readonly RefusedRow[],
+): arrow.RecordBatch | null {
+  const refused = checkBatch(batch);
+  if (refused.length === 0) return batch;
+  const rowsOfBatch: BatchLocation = { path: location.path, rowNumber: (index) => location.rowNumber(kept === null ? index : kept[index]!) };
+  issues.beginBatch(batch.numRows);
+  for (const { index, reason } of refused) issues.reject(rowsOfBatch, index, reason);
+  const bad = issues.badRows();
+  if (bad === null) return batch;
+  const keep = new Uint32Array(batch.numRows);
+  let n = 0;
+  for (let i = 0; i < batch.numRows; i++) if (bad[i] === 0) keep[n++] = i;
+  return n === 0 ? null : takeRows(batch, keep.subarray(0, n));
 }
 
 /**

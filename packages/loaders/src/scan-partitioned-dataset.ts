@@ -11,7 +11,7 @@ import * as arrow from 'apache-arrow';
 import { UnifiedError, isPlausibleTimestamp } from '@unified/schemas';
 import { type CompiledFilter, type CompiledTerm, type ComparableKind, type DatasetFilter, type FilterTerm, compileFilter, filterConjunctions, integerTerm, mayMatchRange, matches } from './dataset-filter.js';
 import { type DatasetFile, NULL_PARTITION_VALUE, PARTITION_KEY_KINDS, type WalkStats, conjunctionMayHold, findDatasetFiles, partitionValue } from './dataset-files.js';
-import { acquireDecoder, releaseDecoder } from './parquet-decoder.js';
+import { type ParquetFileReader, openParquetFile } from './parquet-file-reader.js';
 import { type ColumnStats, type RowGroupStats, readRowGroupStats } from './row-group-stats.js';
 import { takeRows } from './take-rows.js';
 import { parseUtcTime } from './utc-time-text.js';
@@ -269,12 +269,11 @@ class Scan implements DatasetScan {
     for (const file of files) {
       signal?.throwIfAborted();
       if (emitted >= limit) return;
-      const decoder = acquireDecoder();
+      let reader: ParquetFileReader | undefined;
       try {
-        const opened = await decoder.request({ type: 'open', path: file.path });
-        if (opened.type !== 'opened') throw new Error(`unexpected reply ${opened.type}`);
+        reader = await openParquetFile(file.path);
         stats.filesOpened++;
-        const fileSchema = arrow.tableFromIPC(opened.schema).schema;
+        const fileSchema = reader.schema;
         planned ??= plan(fileSchema, file, conjunctions, options.columns, time);
         const { schema, filter, wanted } = planned;
         const types = wanted.map((name) => {
@@ -286,7 +285,7 @@ class Scan implements DatasetScan {
           throw new UnifiedError({ code: 'SOURCE_UNMAPPABLE', message: `${file.path}: column ${types[differs]}, where the dataset's first file has ${planned.wantedTypes[differs]}` });
         }
         // Step 2: row groups, from their statistics, when the filter has terms on data columns.
-        const groups = opened.rowGroupRows.length;
+        const groups = reader.rowGroupRows.length;
         stats.rowGroups += groups;
         let rowGroups: number[] | undefined;
         if (filter.some((terms) => terms.some((t) => !file.partition.has(t.column)))) {
@@ -298,31 +297,23 @@ class Scan implements DatasetScan {
           }
         }
         if (rowGroups?.length === 0) continue;
-        await decoder.request({ type: 'stream', batchSize, columns: wanted, ...(rowGroups === undefined ? {} : { rowGroups }) });
-        for (;;) {
-          signal?.throwIfAborted();
-          const reply = await decoder.request({ type: 'next' });
-          if (reply.type === 'end') break;
-          if (reply.type !== 'batch') throw new Error(`unexpected reply ${reply.type}`);
-          for (const decoded of arrow.tableFromIPC(reply.ipc).batches) {
-            stats.rowsRead += decoded.numRows;
-            const rows = matchingRows(filter, decoded, file.partition);
-            let kept = rows === undefined ? decoded : rows.length === 0 ? undefined : takeRows(decoded, rows);
-            if (kept === undefined) continue;
-            if (emitted + kept.numRows > limit) kept = kept.slice(0, limit - emitted);
-            stats.rowsMatched += kept.numRows;
-            emitted += kept.numRows;
-            yield assemble(schema, kept, file);
-            if (emitted >= limit) return;
-          }
+        for await (const decoded of reader.batches({ batchSize, columns: wanted, signal, ...(rowGroups === undefined ? {} : { rowGroups }) })) {
+          stats.rowsRead += decoded.numRows;
+          const rows = matchingRows(filter, decoded, file.partition);
+          let kept = rows === undefined ? decoded : rows.length === 0 ? undefined : takeRows(decoded, rows);
+          if (kept === undefined) continue;
+          if (emitted + kept.numRows > limit) kept = kept.slice(0, limit - emitted);
+          stats.rowsMatched += kept.numRows;
+          emitted += kept.numRows;
+          yield assemble(schema, kept, file);
+          if (emitted >= limit) return;
         }
       } catch (error) {
         if (UnifiedError.isInstance(error)) throw error;
         if (signal?.aborted === true) throw new UnifiedError({ code: 'ABORTED', message: `${file.path}: reading was aborted`, cause: signal.reason });
         throw new UnifiedError({ code: 'SOURCE_CORRUPT', message: `${file.path}: cannot be read (${error instanceof Error ? error.message : String(error)})`, cause: error });
       } finally {
-        if (decoder.healthy) await decoder.request({ type: 'close' }).catch(() => undefined);
-        await releaseDecoder(decoder);
+        await reader?.close();
       }
     }
     // No row matched: the result still has the dataset's columns.
@@ -392,14 +383,11 @@ interface Plan {
 
 /** Checks the filter and columns against one file's schema (used when pruning left no file to read). */
 async function describeFile(file: DatasetFile, conjunctions: readonly (readonly FilterTerm[])[], columns: readonly string[] | undefined, time: readonly CompiledTerm[]): Promise<Plan> {
-  const decoder = acquireDecoder();
+  const reader = await openParquetFile(file.path);
   try {
-    const opened = await decoder.request({ type: 'open', path: file.path });
-    if (opened.type !== 'opened') throw new Error(`unexpected reply ${opened.type}`);
-    return plan(arrow.tableFromIPC(opened.schema).schema, file, conjunctions, columns, time);
+    return plan(reader.schema, file, conjunctions, columns, time);
   } finally {
-    if (decoder.healthy) await decoder.request({ type: 'close' }).catch(() => undefined);
-    await releaseDecoder(decoder);
+    await reader.close();
   }
 }
 

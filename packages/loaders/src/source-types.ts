@@ -34,6 +34,18 @@ export interface SourceOptions {
    * the reading path, so it should be quick; an exception it throws ends the iteration with that exception.
    */
   readonly onProgress?: (progress: SourceProgress) => void;
+  /**
+   * Checks each canonical batch before it is handed out (the validator's stream checks: OHLC consistency,
+   * negative values) and returns the rows it refuses. A refused row is a bad row like any other: it fails the
+   * load naming file, line and the reason (`onBadRow: 'error'`), or is dropped and counted (`'skip'`).
+   */
+  readonly checkBatch?: (batch: arrow.RecordBatch) => readonly RefusedRow[];
+}
+
+/** A row that {@link SourceOptions.checkBatch} refuses: its index in the batch and why. */
+export interface RefusedRow {
+  readonly index: number;
+  readonly reason: string;
 }
 
 /** How far reading a source has come, as passed to {@link SourceOptions.onProgress}. */

@@ -1,0 +1,292 @@
+/**
+ * The row checks of a dataset validation, fed one record batch at a time, file after file in partition order:
+ * required values, plausible times, rows inside their partition's day, sort order, natural keys, the value
+ * rules, and the sequence checks that span files (kline gaps, trade id gaps, funding cadence). Memory is
+ * bounded by one file (the keys of the file being read); funding events, a few per day, are kept for the
+ * cadence check at the end.
+ */
+import type * as arrow from 'apache-arrow';
+import {
+  type DataKind,
+  MS_PER_DAY,
+  type TimeWindow,
+  type Timeframe,
+  datasetSchemaFor,
+  dayNumberOfDate,
+  nextCandleOpenTime,
+  timeframeDurationMs,
+} from '@unified/schemas';
+import { nullRows, numberColumn } from './column-values.js';
+import type { DataFileEntry } from './dataset-tree.js';
+import type { IssueCollector } from './issue-collector.js';
+import { FileKeys } from './key-uniqueness.js';
+import { KIND_RULES } from './kind-rules.js';
+import { checkValues, type ValueFinding } from './value-checks.js';
+
+/** Settings of the row checks. */
+export interface RowCheckSettings {
+  readonly kind: DataKind;
+  /** The klines interval, for gaps and alignment; `undefined` skips both. */
+  readonly timeframe: Timeframe | undefined;
+  /** The plausible time window (D5). */
+  readonly window: TimeWindow;
+  /** Funding interval when a row does not carry `funding_interval_hours`; `undefined`: the dataset's usual one. */
+  readonly fundingIntervalHours: number | undefined;
+  /** How far a funding time may stray from its cadence. */
+  readonly fundingToleranceMs: number;
+}
+
+/** What the row checks counted. */
+export interface RowCheckStats {
+  rows: number;
+  minTimestamp: number | null;
+  maxTimestamp: number | null;
+  klineGaps: number;
+  missingCandles: number;
+  tradeIdGaps: number;
+  missingTradeIds: number;
+}
+
+const HOUR_MS = 3_600_000;
+const iso = (ms: number): string => (Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : String(ms));
+
+interface FileState {
+  readonly entry: DataFileEntry;
+  readonly index: number;
+  readonly usable: ReadonlySet<string>;
+  readonly dayStart: number | undefined;
+  readonly keys: FileKeys;
+  readonly nullsReported: Set<string>;
+  offset: number;
+}
+
+/** The row checks of one dataset. */
+export class DatasetRowChecks {
+  readonly stats: RowCheckStats = { rows: 0, minTimestamp: null, maxTimestamp: null, klineGaps: 0, missingCandles: 0, tradeIdGaps: 0, missingTradeIds: 0 };
+  /** Key range of each file, by the order files were begun. */
+  readonly keyRanges: { min: number; max: number }[] = [];
+  private file: FileState | undefined;
+  private files = 0;
+  // Sort order, within a partition.
+  private sortPartition: string | undefined;
+  private previousTs = -Infinity;
+  private previousTie = -Infinity;
+  // Sequences across the dataset.
+  private previousCandle: number | undefined;
+  private previousTradeId: number | undefined;
+  private readonly funding: { ts: number; hours: number; file: number; row: number; entry: DataFileEntry }[] = [];
+  private readonly required: readonly string[];
+
+  constructor(
+    private readonly settings: RowCheckSettings,
+    private readonly issues: IssueCollector,
+    private readonly dataset: string,
+  ) {
+    this.required = datasetSchemaFor(settings.kind).fileColumns.filter((c) => !c.nullable).map((c) => c.name);
+  }
+
+  /** Starts the next file; `usable` are the canonical columns it holds with the right type. */
+  beginFile(entry: DataFileEntry, usable: ReadonlySet<string>): void {
+    const dayStart = entry.values === undefined ? undefined : dayNumberOfDate(entry.values) * MS_PER_DAY;
+    this.file = { entry, index: this.files++, usable, dayStart, keys: new FileKeys(), nullsReported: new Set(), offset: 0 };
+    if (entry.partition !== this.sortPartition) {
+      this.sortPartition = entry.partition;
+      this.previousTs = -Infinity;
+      this.previousTie = -Infinity;
+    }
+  }
+
+  private where(row: number): { dataset: string; partition: string; file: string; row: number } {
+    const { entry, offset } = this.file!;
+    return { dataset: this.dataset, partition: entry.partition, file: entry.file, row: offset + row };
+  }
+
+  /** Checks one batch of the current file. */
+  checkBatch(batch: arrow.RecordBatch): void {
+    const file = this.file!;
+    const { kind, window } = this.settings;
+    const rules = KIND_RULES[kind];
+    const n = batch.numRows;
+
+    for (const name of this.required) {
+      if (!file.usable.has(name) || file.nullsReported.has(name)) continue;
+      const nulls = nullRows(batch, name);
+      if (nulls === undefined) continue;
+      file.nullsReported.add(name);
+      const at = this.where(nulls.first);
+      this.issues.add({ code: 'schema_mismatch', ...at, column: name, expected: 'a value in every row', actual: 'null', message: `${at.file} row ${at.row}: "${name}" is null (and in ${nulls.count - 1} more rows of this batch); the column is required` });
+    }
+
+    for (const [name, perMs] of [...rules.timesMs.map((c) => [c, 1] as const), ...rules.timesUs.map((c) => [c, 1000] as const)]) {
+      const column = file.usable.has(name) ? numberColumn(batch, name) : undefined;
+      if (column === undefined) continue;
+      for (let row = 0; row < n; row++) {
+        const ms = column.values[row]! / perMs;
+        if (ms >= window.minMs && ms <= window.maxMs) continue;
+        if (column.valid !== undefined && !column.valid(row)) continue;
+        const at = this.where(row);
+        this.issues.add({ code: 'timestamp_out_of_range', ...at, column: name, value: column.values[row]!, message: `${at.file} row ${at.row}: ${name} ${column.values[row]} is ${iso(ms)}, outside ${iso(window.minMs)} .. ${iso(window.maxMs)}; a wrong time unit?` });
+      }
+    }
+
+    const ts = file.usable.has('timestamp') ? numberColumn(batch, 'timestamp')?.values : undefined;
+    const tie = rules.tieBreaker !== undefined && file.usable.has(rules.tieBreaker) ? numberColumn(batch, rules.tieBreaker)?.values : undefined;
+    if (ts !== undefined) {
+      for (let row = 0; row < n; row++) {
+        const t = ts[row]!;
+        if (this.stats.minTimestamp === null || t < this.stats.minTimestamp) this.stats.minTimestamp = t;
+        if (this.stats.maxTimestamp === null || t > this.stats.maxTimestamp) this.stats.maxTimestamp = t;
+        if (file.dayStart !== undefined && (t < file.dayStart || t >= file.dayStart + MS_PER_DAY)) {
+          const at = this.where(row);
+          this.issues.add({ code: 'partition_mismatch', ...at, key: t, expected: `a timestamp on ${iso(file.dayStart).slice(0, 10)}`, actual: iso(t), message: `${at.file} row ${at.row}: timestamp ${iso(t)} is outside the partition's day ${iso(file.dayStart).slice(0, 10)}` });
+        }
+        const tb = tie === undefined ? 0 : tie[row]!;
+        if (t < this.previousTs || (t === this.previousTs && tb < this.previousTie)) {
+          const at = this.where(row);
+          this.issues.add({ code: 'unsorted', ...at, key: t, timestamp: t, previousTimestamp: this.previousTs, message: `${at.file} row ${at.row}: ${t === this.previousTs ? `${rules.tieBreaker} ${tb} after ${this.previousTie} at the same time` : `timestamp ${iso(t)} after ${iso(this.previousTs)}`}; rows must be in timestamp${rules.tieBreaker === undefined ? '' : ` then ${rules.tieBreaker}`} order` });
+        }
+        this.previousTs = t;
+        this.previousTie = tb;
+      }
+    }
+
+    const key = file.usable.has(rules.key) ? numberColumn(batch, rules.key) : undefined;
+    if (key !== undefined) file.keys.add(key.values, key.valid);
+
+    checkValues(batch, kind, this.settings.timeframe, (finding) => this.addValueFinding(finding, ts));
+
+    if (kind === 'klines' && ts !== undefined) this.candleSequence(ts);
+    if (kind === 'aggtrades' && key !== undefined) this.tradeIdSequence(key.values);
+    if (kind === 'futures' && ts !== undefined) {
+      const hours = file.usable.has('funding_interval_hours') ? numberColumn(batch, 'funding_interval_hours') : undefined;
+      for (let row = 0; row < n; row++) {
+        const h = hours === undefined || (hours.valid !== undefined && !hours.valid(row)) ? NaN : hours.values[row]!;
+        this.funding.push({ ts: ts[row]!, hours: h, file: file.index, row: file.offset + row, entry: file.entry });
+      }
+    }
+    this.stats.rows += n;
+    file.offset += n;
+  }
+
+  private addValueFinding(finding: ValueFinding, ts: ArrayLike<number> | undefined): void {
+    const at = this.where(finding.row);
+    const key = ts?.[finding.row];
+    const located = key === undefined ? at : { ...at, key };
+    switch (finding.code) {
+      case 'negative_value':
+        this.issues.add({ code: 'negative_value', ...located, column: finding.column, value: Number.isFinite(finding.value) ? finding.value : String(finding.value), message: `${at.file} row ${at.row}: ${finding.column} is ${finding.value}; ${Number.isFinite(finding.value) ? 'it may not be negative' : 'numbers must be finite'}` });
+        return;
+      case 'ohlc_inconsistent': {
+        const { open, high, low, close, rule } = finding;
+        this.issues.add({ code: 'ohlc_inconsistent', ...located, rule, open, high, low, close, message: `${at.file} row ${at.row}: open ${open}, high ${high}, low ${low}, close ${close}: ${rule.replaceAll('_', ' ')}` });
+        return;
+      }
+      case 'kline_misaligned':
+        this.issues.add({ code: 'kline_misaligned', ...at, key: finding.timestamp, column: finding.column, timestamp: finding.timestamp, expected: finding.expected, actual: finding.actual, message: `${at.file} row ${at.row}: ${finding.column} ${iso(finding.actual)} should be ${iso(finding.expected)} for ${this.settings.timeframe} candles` });
+    }
+  }
+
+  private candleSequence(ts: ArrayLike<number>): void {
+    const timeframe = this.settings.timeframe;
+    if (timeframe === undefined) return;
+    const duration = timeframeDurationMs(timeframe);
+    for (let row = 0; row < ts.length; row++) {
+      const t = ts[row]!;
+      const previous = this.previousCandle;
+      if (previous !== undefined && t > previous) {
+        let expected: number;
+        try {
+          expected = nextCandleOpenTime(timeframe, previous);
+        } catch {
+          expected = t; // a misaligned 1M candle (reported as such): no gap arithmetic from it
+        }
+        if (t > expected) {
+          let missing: number;
+          let last: number;
+          if (duration !== null) {
+            missing = Math.floor((t - previous) / duration) - 1;
+            last = previous + missing * duration;
+          } else {
+            missing = 0;
+            last = previous;
+            for (let open = expected; open < t; open = nextCandleOpenTime(timeframe, open)) {
+              missing++;
+              last = open;
+            }
+          }
+          if (missing > 0) {
+            this.stats.klineGaps++;
+            this.stats.missingCandles += missing;
+            const at = this.where(row);
+            this.issues.add({ code: 'kline_gap', ...at, key: t, from: expected, to: last, missing, message: `${missing} ${timeframe} candle${missing === 1 ? '' : 's'} missing from ${iso(expected)} to ${iso(last)} (before ${at.file} row ${at.row})` });
+          }
+        }
+      }
+      if (previous === undefined || t > previous) this.previousCandle = t;
+    }
+  }
+
+  private tradeIdSequence(ids: ArrayLike<number>): void {
+    for (let row = 0; row < ids.length; row++) {
+      const id = ids[row]!;
+      const previous = this.previousTradeId;
+      this.previousTradeId = id;
+      if (previous === undefined || id === previous + 1 || id === previous) continue;
+      const at = this.where(row);
+      if (id > previous) {
+        const missing = id - previous - 1;
+        this.stats.tradeIdGaps++;
+        this.stats.missingTradeIds += missing;
+        this.issues.add({ code: 'trade_id_gap', ...at, key: id, from: previous + 1, to: id - 1, missing, message: `${missing} aggregate trade id${missing === 1 ? '' : 's'} missing: ${previous + 1}..${id - 1} (before ${at.file} row ${at.row})` });
+      } else {
+        this.issues.add({ code: 'trade_id_gap', ...at, key: id, from: id, to: previous, missing: 0, message: `${at.file} row ${at.row}: trade id ${id} follows ${previous}; ids go back in time order` });
+      }
+    }
+  }
+
+  /** Ends the current file: reports its duplicate keys and records its key range. */
+  endFile(): void {
+    const file = this.file;
+    if (file === undefined) return;
+    this.file = undefined;
+    this.keyRanges[file.index] = { min: file.keys.min, max: file.keys.max };
+    const column = KIND_RULES[this.settings.kind].key;
+    for (const { row, key } of file.keys.duplicates()) {
+      this.issues.add({ code: 'duplicate_key', dataset: this.dataset, partition: file.entry.partition, file: file.entry.file, row, column, key, message: `${file.entry.file} row ${row}: ${column} ${column === 'trade_id' ? key : iso(key)} appears more than once in the file` });
+    }
+  }
+
+  /** Ends the dataset: the funding cadence over all funding events. */
+  finish(): void {
+    const events = this.funding;
+    if (events.length < 2) return;
+    const { fundingToleranceMs: tolerance } = this.settings;
+    // Without an interval column, the dataset's usual spacing (the most common whole number of hours).
+    const counts = new Map<number, number>();
+    for (let i = 1; i < events.length; i++) {
+      const hours = Math.round((events[i]!.ts - events[i - 1]!.ts) / HOUR_MS);
+      if (hours > 0) counts.set(hours, (counts.get(hours) ?? 0) + 1);
+    }
+    const usual = this.settings.fundingIntervalHours ?? [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? 8;
+    for (let i = 1; i < events.length; i++) {
+      const event = events[i]!;
+      const previous = events[i - 1]!;
+      const actual = event.ts - previous.ts;
+      if (actual <= 0) continue; // unsorted or duplicate: reported by those checks
+      // An interval change is announced by either side of the pair.
+      const candidates = [event.hours, previous.hours].filter((h) => h > 0);
+      const expectations = (candidates.length > 0 ? candidates : [usual]).map((h) => h * HOUR_MS);
+      const offGrid = Math.min(event.ts % HOUR_MS, HOUR_MS - (event.ts % HOUR_MS));
+      if (offGrid <= tolerance && expectations.some((e) => Math.abs(actual - e) <= tolerance)) continue;
+      const expected = expectations[0]!;
+      const where = { dataset: this.dataset, partition: event.entry.partition, file: event.entry.file, row: event.row, key: event.ts };
+      const detail =
+        offGrid > tolerance
+          ? `${iso(event.ts)} is ${Math.round(offGrid / 1000)} s off the hour`
+          : actual > expected
+            ? `${iso(event.ts)} comes ${((actual - expected) / HOUR_MS).toFixed(2)} h late after ${iso(previous.ts)} (${Math.round(actual / expected) - 1} event${Math.round(actual / expected) - 1 === 1 ? '' : 's'} missing?)`
+            : `${iso(event.ts)} comes ${((expected - actual) / HOUR_MS).toFixed(2)} h early after ${iso(previous.ts)}`;
+      this.issues.add({ code: 'funding_irregular', ...where, timestamp: event.ts, previousTimestamp: previous.ts, expectedMs: expected, actualMs: actual, message: `${event.entry.file} row ${event.row}: funding every ${expected / HOUR_MS} h expected; ${detail}` });
+    }
+  }
+}
