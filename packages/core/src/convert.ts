@@ -71,6 +71,7 @@ import {
   removeTemporaryFiles,
 } from '@unified/schemas';
 import type { ConvertEvent, ConvertOptions, ConvertResult, ConvertSource, ConvertedDataset } from './convert-types.js';
+import { createStreamChecks, reconcileWrite } from '@unified/validator';
 import { type SourceFingerprint, assertUnchangedSince, fingerprintSources } from './source-fingerprints.js';
 import { VERSION } from './version.js';
 
@@ -380,8 +381,11 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
           let currentPath: string | undefined;
           let currentRows = 0;
           emit({ type: 'progress', kind: work.kind, rowsRead: 0, bytesRead: 0, bytesTotal, filesDone: 0, filesTotal: work.planned.length });
+          // The validator's cheap checks on the stream: a row breaking a value rule is a bad row (file and line).
+          const checks = createStreamChecks(work.kind === 'klines' ? { kind: work.kind, timeframe } : { kind: work.kind });
           const batches = plan.batches(work.kind, {
             onBadRow,
+            checkBatch: checks.checkBatch,
             // Every zip was checked against its .CHECKSUM with the sha256 fingerprinted above (and a file that
             // changes since fails assertUnchangedSince): the reader need not hash it a second time.
             verifyChecksum: false,
@@ -414,6 +418,20 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
           for (const r of reports) for (const w of r.summary.warnings) warn(w, work.kind);
           const rowsSkipped = reports.reduce((n, r) => n + r.summary.rowsSkipped, 0);
           if (rowsSkipped > 0) warn(`${work.kind}: ${count(rowsSkipped, 'bad row')} skipped (first: ${reports.flatMap((r) => r.summary.badRows)[0] ?? '?'})`, work.kind);
+          for (const w of checks.warnings()) warn(`${work.kind}: ${count(w.count, 'row')} with ${w.code} (first: ${w.first})`, work.kind);
+          // Reconciliation before anything is committed: every row read is written or accounted for.
+          const unaccounted = reconcileWrite({
+            rowsLoaded: reports.reduce((n, r) => n + r.summary.rowsLoaded, 0),
+            rowsIn: write.report.rowsIn,
+            rowsWritten: write.report.rowsWritten,
+            duplicatesDropped: write.report.duplicatesDropped,
+            conflictsResolved: write.report.conflictsResolved,
+            merged: existingData === 'merge',
+            partitions: write.report.partitions,
+          });
+          if (unaccounted.length > 0) {
+            throw new UnifiedError({ code: 'VALIDATION_FAILED', message: `${work.name}: row_count_mismatch: ${unaccounted.join('; ')}; nothing was committed` });
+          }
           emit({ type: 'staged', kind: work.kind, dataset: work.name, rowsRead: reports.reduce((n, r) => n + r.summary.rowsRead, 0), rowsWritten: write.report.rowsWritten, partitions: write.report.partitions.length });
         }
         await assertUnchangedSince(todo.flatMap((w) => w.fingerprints));

@@ -16,3 +16,7 @@ export { runStep } from './run-step.js';
 export type { RunStepOptions } from './run-step.js';
 export { DEFAULT_CONVERT_LOG_FILE, openConvertLog } from './convert-log.js';
 export type { ConvertLog } from './convert-log.js';
+
+// The validation job
+export { validate } from './validate.js';
+export type { ValidateJobOptions, ValidateJobResult, ValidatedDataset } from './validate.js';

@@ -41,3 +41,5 @@ export { findOhlcInconsistencies } from './find-ohlc-inconsistencies.js';
 export type { OhlcColumns, OhlcInconsistency, OhlcRule } from './find-ohlc-inconsistencies.js';
 export { KIND_RULES } from './kind-rules.js';
 export type { KindRules } from './kind-rules.js';
+export { reconcileWrite } from './reconcile-write.js';
+export type { StagedCounts } from './reconcile-write.js';
