@@ -14,6 +14,7 @@ import type { ConvertEvent, ConvertOptions } from './convert-types.js';
 import { convert } from './convert.js';
 import { readPartitionedDataset, scanPartitionedDataset } from '@unified/loaders';
 import { runStep } from './run-step.js';
+import { validate } from './validate.js';
 
 const root = mkdtempSync(join(tmpdir(), 'unified-convert-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -397,6 +398,51 @@ describe('convert: what the original Python implementation got wrong', () => {
     expect(error.code).toBe('SOURCE_CORRUPT');
     expect(error.message).toContain('aggtrades_binance_BTCUSDT_2024-01-02.parquet');
     expect(existsSync(join(dataDir, 'unified'))).toBe(false);
+  });
+});
+
+describe('convert: the validator on the stream and after the write', () => {
+  it('refuses an inconsistent candle and a negative volume naming file, line and check, and skips them only when asked', async () => {
+    const dataDir = freshDir();
+    const lines = klinesCsv(DAY, 100).trimEnd().split('\n');
+    // Line 31 (row 30): high below open; line 61 (row 60): negative volume.
+    lines[30] = `${DAY + 29 * 60_000},42000,41950,41900,42010,1.5`;
+    lines[60] = `${DAY + 59 * 60_000},42000,42100,41900,42010,-2`;
+    writeInputs(dataDir, { klines: `${lines.join('\n')}\n` });
+    const error = await failure(run(dataDir));
+    expect(error.code).toBe('BAD_ROW');
+    expect(error.message).toMatch(/klines_binance_BTCUSDT_1m_consolidated\.csv:31: ohlc_inconsistent: high below open or close \(open 42000, high 41950/u);
+    expect(existsSync(join(dataDir, 'unified'))).toBe(false);
+    const skipped = await run(dataDir, { onBadRow: 'skip' });
+    expect(skipped.datasets[0]).toMatchObject({ rowsRead: 100, rowsSkipped: 2, totalRows: 98 });
+    expect(skipped.warnings.join('\n')).toMatch(/2 bad rows skipped \(first: .*:31: ohlc_inconsistent/u);
+    expect(await duck(`${dataDir}/unified/klines/**/*.parquet`, 'count(*) FILTER (WHERE volume < 0 OR high < open) AS bad, count(*) AS n')).toEqual([{ bad: 0n, n: 98n }]);
+  });
+
+  it('converts candles off the one-minute grid with a warning that counts them', async () => {
+    const dataDir = freshDir();
+    const lines = klinesCsv(DAY, 10).trimEnd().split('\n');
+    lines[5] = lines[5]!.replace(/^\d+/u, String(DAY + 4 * 60_000 + 30_000));
+    writeInputs(dataDir, { klines: `${lines.join('\n')}\n` });
+    const result = await run(dataDir);
+    expect(result.datasets[0]).toMatchObject({ rowsRead: 10, totalRows: 10 });
+    expect(result.warnings).toContainEqual(expect.stringMatching(/^klines: 1 row with kline_misaligned \(first: kline_misaligned: timestamp 2024-01-01T00:04:30\.000Z should be 2024-01-01T00:04:00\.000Z\)/u));
+  });
+
+  it('writes datasets that the validator finds clean, with the sources reconciled', async () => {
+    const dataDir = freshDir();
+    writeInputs(dataDir, { klines: klinesCsv(), aggtrades: aggtradesCsv(DAY, 5000), futures: fundingCsv() });
+    await run(dataDir);
+    const result = await validate({ dataDir, exchange: 'binance', symbol: 'BTCUSDT', sources: true, sampleSize: 200 });
+    expect(result.ok).toBe(true);
+    expect(result.missing).toEqual([]);
+    for (const { report } of result.datasets) {
+      expect(report.issues).toEqual([]);
+      expect(report.stats).toMatchObject({ manifest: true, metadata: true, checksums: true });
+      expect(report.stats.sources).toMatchObject({ filesRead: 1 });
+      expect(report.stats.sources!.verified).toBe(report.stats.sources!.sampled);
+    }
+    expect(result.datasets.map((d) => [d.kind, d.report.stats.rows])).toEqual([['klines', 1440], ['aggtrades', 5000], ['futures', 3]]);
   });
 });
 

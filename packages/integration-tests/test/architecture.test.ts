@@ -12,7 +12,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   '@unified/partition-writer': ['@unified/schemas'],
   '@unified/metadata': ['@unified/schemas'],
   '@unified/sample-data': ['@unified/schemas'],
-  '@unified/validator': ['@unified/schemas', '@unified/loaders'],
+  '@unified/validator': ['@unified/schemas', '@unified/loaders', '@unified/metadata'],
   '@unified/core': ['@unified/schemas', '@unified/loaders', '@unified/partition-writer', '@unified/metadata', '@unified/validator', '@unified/sample-data'],
   '@unified/cli': ['@unified/core'],
 };

@@ -193,7 +193,8 @@ function refuseRows(
   if (refused.length === 0) return batch;
   const rowsOfBatch: BatchLocation = { path: location.path, rowNumber: (index) => location.rowNumber(kept === null ? index : kept[index]!) };
   issues.beginBatch(batch.numRows);
-  for (const { index, reason } of refused) issues.reject(rowsOfBatch, index, reason);
+  // In row order, so the error (or the first skipped row reported) is the earliest line.
+  for (const { index, reason } of [...refused].sort((a, b) => a.index - b.index)) issues.reject(rowsOfBatch, index, reason);
   const bad = issues.badRows();
   if (bad === null) return batch;
   const keep = new Uint32Array(batch.numRows);
