@@ -7,6 +7,7 @@
  */
 import type * as arrow from 'apache-arrow';
 import {
+  BASE_TIMEFRAME,
   type DataKind,
   MS_PER_DAY,
   type TimeWindow,
@@ -150,6 +151,8 @@ export class DatasetRowChecks {
       }
     }
 
+    if (kind !== 'klines' && file.usable.has('timeframe')) this.baseTimeframe(batch);
+
     const key = file.usable.has(rules.key) ? numberColumn(batch, rules.key) : undefined;
     if (key !== undefined) file.keys.add(key.values, key.valid);
 
@@ -183,6 +186,23 @@ export class DatasetRowChecks {
       }
       case 'kline_misaligned':
         this.issues.add({ code: 'kline_misaligned', ...at, key: finding.timestamp, column: finding.column, timestamp: finding.timestamp, expected: finding.expected, actual: finding.actual, message: `${at.file} row ${at.row}: ${finding.column} ${iso(finding.actual)} should be ${iso(finding.expected)} for ${this.settings.timeframe} candles` });
+    }
+  }
+
+  /** Aggtrades and futures rows carry the base timeframe `1m` in their `timeframe` column (D1). */
+  private baseTimeframe(batch: arrow.RecordBatch): void {
+    const data = batch.getChild('timeframe')?.data[0];
+    const offsets = data?.valueOffsets as Int32Array | undefined;
+    const bytes = data?.values as Uint8Array | undefined;
+    if (data === undefined || offsets === undefined || bytes === undefined) return;
+    const expected = Buffer.from(BASE_TIMEFRAME);
+    for (let row = 0; row < data.length; row++) {
+      const start = offsets[data.offset + row]!;
+      const end = offsets[data.offset + row + 1]!;
+      if (end - start === expected.length && bytes[start] === expected[0] && bytes[start + 1] === expected[1]) continue;
+      const actual = Buffer.from(bytes.subarray(start, end)).toString('utf8');
+      const at = this.where(row);
+      this.issues.add({ code: 'partition_mismatch', ...at, expected: `timeframe ${BASE_TIMEFRAME}`, actual: `timeframe ${actual}`, message: `${at.file} row ${at.row}: timeframe "${actual}"; ${this.settings.kind} rows carry the base timeframe "${BASE_TIMEFRAME}"` });
     }
   }
 
