@@ -256,7 +256,7 @@ describe('convert: several datasets in one unified/ folder', () => {
 describe('convert: a commit that fails half-way', () => {
   it('is completed by the next run in the same process before newer data is written, and leaves nothing behind', async () => {
     const dataDir = freshDir();
-    writeInputs(dataDir, { klines: klinesCsv(DAY, 60, () => '1.5') });
+    writeInputs(dataDir, { klines: klinesCsv(DAY, 60, () => '42001.5') });
     const dataset = join(dataDir, 'unified/klines/binance_BTCUSDT_1m');
     // A file where the first partition folder must go: every rename of the commit fails.
     mkdirSync(dataset, { recursive: true });
@@ -266,10 +266,10 @@ describe('convert: a commit that fails half-way', () => {
     rmSync(join(dataset, 'exchange=binance'));
 
     // New data in the same process: the interrupted commit is finished first, then replaced by the new one.
-    writeInputs(dataDir, { klines: klinesCsv(DAY, 60, () => '1.7') });
+    writeInputs(dataDir, { klines: klinesCsv(DAY, 60, () => '42001.7') });
     const next = await run(dataDir);
     expect(next.datasets[0]?.totalRows).toBe(60);
-    expect(await duck(`${dataset}/**/*.parquet`, 'DISTINCT close')).toEqual([{ close: 1.7 }]);
+    expect(await duck(`${dataset}/**/*.parquet`, 'DISTINCT close')).toEqual([{ close: 42001.7 }]);
     const hidden = Object.keys(treeHashes(join(dataDir, 'unified'))).filter((path) => path.split('/').some((part) => part.startsWith('.')));
     expect(hidden).toEqual([]);
     expect((await run(dataDir)).noop).toBe(true);
@@ -293,7 +293,7 @@ describe('convert: a commit that fails half-way', () => {
 
   it('is converted again when it last skipped bad rows and the next run would not', async () => {
     const dataDir = freshDir();
-    writeInputs(dataDir, { klines: klinesCsv(DAY, 60, (i) => (i === 5 ? 'x' : '1.5')) });
+    writeInputs(dataDir, { klines: klinesCsv(DAY, 60, (i) => (i === 5 ? 'x' : '42001.5')) });
     expect((await run(dataDir, { onBadRow: 'skip' })).datasets[0]?.rowsSkipped).toBe(1);
     expect((await run(dataDir, { onBadRow: 'skip' })).noop).toBe(true);
     expect((await failure(run(dataDir))).code).toBe('BAD_ROW');

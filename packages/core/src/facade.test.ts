@@ -20,9 +20,9 @@ describe('@unified/core facade', () => {
     for (const name of names) expect({ name, same: (core as Record<string, unknown>)[name] === (part as Record<string, unknown>)[name] }).toEqual({ name, same: true });
   });
 
-  it('adds only its version and the converter job that composes the parts', () => {
+  it('adds only its version and the converter and validation jobs that compose the parts', () => {
     const fromParts = new Set(Object.values(parts).flatMap((part) => Object.keys(part)));
-    expect(Object.keys(core).filter((name) => !fromParts.has(name)).sort()).toEqual(['DEFAULT_CONVERT_LOG_FILE', 'VERSION', 'convert', 'openConvertLog', 'runStep']);
+    expect(Object.keys(core).filter((name) => !fromParts.has(name)).sort()).toEqual(['DEFAULT_CONVERT_LOG_FILE', 'VERSION', 'convert', 'openConvertLog', 'runStep', 'validate']);
     expect(core.VERSION).toBe(pkg.version);
   });
 
