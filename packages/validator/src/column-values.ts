@@ -12,7 +12,7 @@ export interface NumberColumn {
 }
 
 function validity(data: arrow.Data): ((row: number) => boolean) | undefined {
-  const bitmap = data.nullBitmap;
+  const bitmap = data.nullBitmap as Uint8Array | undefined;
   if (data.nullCount === 0 || bitmap === undefined || bitmap.length === 0) return undefined;
   const offset = data.offset;
   return (row) => ((bitmap[(offset + row) >> 3]! >> ((offset + row) & 7)) & 1) === 1;
@@ -20,24 +20,26 @@ function validity(data: arrow.Data): ((row: number) => boolean) | undefined {
 
 /** The column `name` of `batch` as numbers, or `undefined` when the batch lacks it. */
 export function numberColumn(batch: arrow.RecordBatch, name: string): NumberColumn | undefined {
-  const data = batch.getChild(name)?.data[0];
+  const data: arrow.Data | undefined = batch.getChild(name)?.data[0];
   if (data === undefined) return undefined;
   const values = data.values as unknown;
-  if (values instanceof Float64Array || values instanceof Int32Array) return { values, valid: validity(data) };
+  // Arrow's builders pad value buffers (to 64 bytes): only the first `length` slots are rows.
+  const length = data.length;
+  if (values instanceof Float64Array || values instanceof Int32Array) return { values: values.subarray(0, length), valid: validity(data) };
   if (values instanceof BigInt64Array) {
     // Two 32-bit halves (little-endian): exact for |value| < 2^53, about ten times faster than Number(bigint).
-    const halves = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
-    const out = new Float64Array(values.length);
+    const halves = new Int32Array(values.buffer, values.byteOffset, length * 2);
+    const out = new Float64Array(length);
     for (let i = 0; i < out.length; i++) out[i] = halves[2 * i + 1]! * 4_294_967_296 + (halves[2 * i]! >>> 0);
     return { values: out, valid: validity(data) };
   }
-  if (ArrayBuffer.isView(values)) return { values: Float64Array.from(values as unknown as ArrayLike<number>), valid: validity(data) };
+  if (ArrayBuffer.isView(values)) return { values: Float64Array.from((values as unknown as Float64Array).subarray(0, length)), valid: validity(data) };
   return undefined;
 }
 
 /** Rows of a column that are null (for required columns), counted, with the first one. */
 export function nullRows(batch: arrow.RecordBatch, name: string): { count: number; first: number } | undefined {
-  const data = batch.getChild(name)?.data[0];
+  const data: arrow.Data | undefined = batch.getChild(name)?.data[0];
   if (data === undefined || data.nullCount === 0) return undefined;
   const valid = validity(data);
   if (valid === undefined) return undefined;

@@ -29,7 +29,7 @@ export class IssueCollector {
   /** Records an issue; its severity follows from its code and `strict`. */
   add(found: FoundIssue): void {
     const n = ++this.counts[found.code];
-    if (n <= this.maxPerCode) this.issues.push({ ...found, severity: severityOf(found.code, this.strict) } as ValidationIssue);
+    if (n <= this.maxPerCode) this.issues.push({ ...found, severity: severityOf(found.code, this.strict) });
   }
 
   /** Issues of error severity found, counted (not only those kept). */

@@ -48,26 +48,31 @@ export class FileKeys {
     }
   }
 
-  /** Keys that occur more than once in the file (each later sighting once). */
-  duplicates(): DuplicateInFile[] {
+  /**
+   * Visits the file's keys in ascending order (rows with equal keys in row order), skipping null keys: as they
+   * stream when they only grow, else through a sorted index of the file's keys.
+   */
+  inOrder(visit: (key: number, row: number) => void): void {
     const keys = this.keys;
-    const found: DuplicateInFile[] = [];
     if (this.ascending) {
-      let previous = NaN;
-      for (let row = 0; row < this.length; row++) {
-        const key = keys[row]!;
-        if (key === previous) found.push({ row, key });
-        if (!Number.isNaN(key)) previous = key;
-      }
-      return found;
+      for (let row = 0; row < this.length; row++) if (!Number.isNaN(keys[row]!)) visit(keys[row]!, row);
+      return;
     }
     const order = new Uint32Array(this.length);
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    order.sort((a, b) => keys[a]! - keys[b]! || a - b);
-    for (let i = 1; i < order.length; i++) {
-      const key = keys[order[i]!]!;
-      if (!Number.isNaN(key) && key === keys[order[i - 1]!]) found.push({ row: order[i]!, key });
-    }
+    let n = 0;
+    for (let row = 0; row < this.length; row++) if (!Number.isNaN(keys[row]!)) order[n++] = row;
+    const sorted = order.subarray(0, n).sort((a, b) => keys[a]! - keys[b]! || a - b);
+    for (const row of sorted) visit(keys[row]!, row);
+  }
+
+  /** Keys that occur more than once in the file (each later sighting once), in row order. */
+  duplicates(): DuplicateInFile[] {
+    const found: DuplicateInFile[] = [];
+    let previous = NaN;
+    this.inOrder((key, row) => {
+      if (key === previous) found.push({ row, key });
+      previous = key;
+    });
     return found.sort((a, b) => a.row - b.row);
   }
 }

@@ -1,9 +1,10 @@
 /**
  * The row checks of a dataset validation, fed one record batch at a time, file after file in partition order:
  * required values, plausible times, rows inside their partition's day, sort order, natural keys, the value
- * rules, and the sequence checks that span files (kline gaps, trade id gaps, funding cadence). Memory is
- * bounded by one file (the keys of the file being read); funding events, a few per day, are kept for the
- * cadence check at the end.
+ * rules, and the sequence checks that span files (kline gaps, trade id gaps, funding cadence). The sequences are
+ * checked in key order at the end of each file, so rows out of order are reported as unsorted, never as gaps.
+ * Memory is bounded by one file (the keys of the file being read); funding events, a few per day, are kept for
+ * the cadence check at the end.
  */
 import type * as arrow from 'apache-arrow';
 import {
@@ -65,7 +66,7 @@ interface FileState {
 export class DatasetRowChecks {
   readonly stats: RowCheckStats = { rows: 0, minTimestamp: null, maxTimestamp: null, klineGaps: 0, missingCandles: 0, tradeIdGaps: 0, missingTradeIds: 0 };
   /** Key range of each file, by the order files were begun. */
-  readonly keyRanges: { min: number; max: number }[] = [];
+  readonly keyRanges: ({ min: number; max: number } | undefined)[] = [];
   private file: FileState | undefined;
   private files = 0;
   // Sort order, within a partition.
@@ -75,6 +76,7 @@ export class DatasetRowChecks {
   // Sequences across the dataset.
   private previousCandle: number | undefined;
   private previousTradeId: number | undefined;
+  private previousIdInRowOrder: number | undefined;
   private readonly funding: { ts: number; hours: number; file: number; row: number; entry: DataFileEntry }[] = [];
   private readonly required: readonly string[];
 
@@ -130,10 +132,15 @@ export class DatasetRowChecks {
       }
     }
 
-    const ts = file.usable.has('timestamp') ? numberColumn(batch, 'timestamp')?.values : undefined;
-    const tie = rules.tieBreaker !== undefined && file.usable.has(rules.tieBreaker) ? numberColumn(batch, rules.tieBreaker)?.values : undefined;
+    const timestamps = file.usable.has('timestamp') ? numberColumn(batch, 'timestamp') : undefined;
+    const ts = timestamps?.values;
+    const tsValid = timestamps?.valid;
+    const tieColumn = rules.tieBreaker !== undefined && file.usable.has(rules.tieBreaker) ? numberColumn(batch, rules.tieBreaker) : undefined;
+    const tie = tieColumn?.values;
     if (ts !== undefined) {
       for (let row = 0; row < n; row++) {
+        // A null time is a schema_mismatch (above); its slot holds no time.
+        if (tsValid !== undefined && !tsValid(row)) continue;
         const t = ts[row]!;
         if (this.stats.minTimestamp === null || t < this.stats.minTimestamp) this.stats.minTimestamp = t;
         if (this.stats.maxTimestamp === null || t > this.stats.maxTimestamp) this.stats.maxTimestamp = t;
@@ -141,7 +148,7 @@ export class DatasetRowChecks {
           const at = this.where(row);
           this.issues.add({ code: 'partition_mismatch', ...at, key: t, expected: `a timestamp on ${iso(file.dayStart).slice(0, 10)}`, actual: iso(t), message: `${at.file} row ${at.row}: timestamp ${iso(t)} is outside the partition's day ${iso(file.dayStart).slice(0, 10)}` });
         }
-        const tb = tie === undefined ? 0 : tie[row]!;
+        const tb = tie === undefined || (tieColumn?.valid !== undefined && !tieColumn.valid(row)) ? this.previousTie : tie[row]!;
         if (t < this.previousTs || (t === this.previousTs && tb < this.previousTie)) {
           const at = this.where(row);
           this.issues.add({ code: 'unsorted', ...at, key: t, timestamp: t, previousTimestamp: this.previousTs, message: `${at.file} row ${at.row}: ${t === this.previousTs ? `${rules.tieBreaker} ${tb} after ${this.previousTie} at the same time` : `timestamp ${iso(t)} after ${iso(this.previousTs)}`}; rows must be in timestamp${rules.tieBreaker === undefined ? '' : ` then ${rules.tieBreaker}`} order` });
@@ -158,11 +165,11 @@ export class DatasetRowChecks {
 
     checkValues(batch, kind, this.settings.timeframe, (finding) => this.addValueFinding(finding, ts));
 
-    if (kind === 'klines' && ts !== undefined) this.candleSequence(ts);
-    if (kind === 'aggtrades' && key !== undefined) this.tradeIdSequence(key.values);
+    if (kind === 'aggtrades' && key !== undefined) this.tradeIdsGoingBack(key.values, key.valid);
     if (kind === 'futures' && ts !== undefined) {
       const hours = file.usable.has('funding_interval_hours') ? numberColumn(batch, 'funding_interval_hours') : undefined;
       for (let row = 0; row < n; row++) {
+        if (tsValid !== undefined && !tsValid(row)) continue;
         const h = hours === undefined || (hours.valid !== undefined && !hours.valid(row)) ? NaN : hours.values[row]!;
         this.funding.push({ ts: ts[row]!, hours: h, file: file.index, row: file.offset + row, entry: file.entry });
       }
@@ -197,8 +204,8 @@ export class DatasetRowChecks {
     if (data === undefined || offsets === undefined || bytes === undefined) return;
     const expected = Buffer.from(BASE_TIMEFRAME);
     for (let row = 0; row < data.length; row++) {
-      const start = offsets[data.offset + row]!;
-      const end = offsets[data.offset + row + 1]!;
+      const start = offsets[row]!;
+      const end = offsets[row + 1]!;
       if (end - start === expected.length && bytes[start] === expected[0] && bytes[start + 1] === expected[1]) continue;
       const actual = Buffer.from(bytes.subarray(start, end)).toString('utf8');
       const at = this.where(row);
@@ -206,61 +213,67 @@ export class DatasetRowChecks {
     }
   }
 
-  private candleSequence(ts: ArrayLike<number>): void {
+  /**
+   * Candles missing before the one at `t` (file row `row`); candles are visited in time order across the
+   * dataset, so a swapped pair is reported as unsorted, never as a gap.
+   */
+  private candleAt(t: number, row: number, file: FileState): void {
     const timeframe = this.settings.timeframe;
     if (timeframe === undefined) return;
-    const duration = timeframeDurationMs(timeframe);
-    for (let row = 0; row < ts.length; row++) {
-      const t = ts[row]!;
-      const previous = this.previousCandle;
-      if (previous !== undefined && t > previous) {
-        let expected: number;
-        try {
-          expected = nextCandleOpenTime(timeframe, previous);
-        } catch {
-          expected = t; // a misaligned 1M candle (reported as such): no gap arithmetic from it
+    const previous = this.previousCandle;
+    if (previous !== undefined && t > previous) {
+      let expected: number;
+      try {
+        expected = nextCandleOpenTime(timeframe, previous);
+      } catch {
+        expected = t; // a misaligned 1M candle (reported as such): no gap arithmetic from it
+      }
+      if (t > expected) {
+        const duration = timeframeDurationMs(timeframe);
+        let missing = 0;
+        let last = previous;
+        if (duration !== null) {
+          missing = Math.floor((t - previous) / duration) - 1;
+          last = previous + missing * duration;
+        } else {
+          for (let open = expected; open < t; open = nextCandleOpenTime(timeframe, open)) {
+            missing++;
+            last = open;
+          }
         }
-        if (t > expected) {
-          let missing: number;
-          let last: number;
-          if (duration !== null) {
-            missing = Math.floor((t - previous) / duration) - 1;
-            last = previous + missing * duration;
-          } else {
-            missing = 0;
-            last = previous;
-            for (let open = expected; open < t; open = nextCandleOpenTime(timeframe, open)) {
-              missing++;
-              last = open;
-            }
-          }
-          if (missing > 0) {
-            this.stats.klineGaps++;
-            this.stats.missingCandles += missing;
-            const at = this.where(row);
-            this.issues.add({ code: 'kline_gap', ...at, key: t, from: expected, to: last, missing, message: `${missing} ${timeframe} candle${missing === 1 ? '' : 's'} missing from ${iso(expected)} to ${iso(last)} (before ${at.file} row ${at.row})` });
-          }
+        if (missing > 0) {
+          this.stats.klineGaps++;
+          this.stats.missingCandles += missing;
+          const at = { dataset: this.dataset, partition: file.entry.partition, file: file.entry.file, row };
+          this.issues.add({ code: 'kline_gap', ...at, key: t, from: expected, to: last, missing, message: `${missing} ${timeframe} candle${missing === 1 ? '' : 's'} missing from ${iso(expected)} to ${iso(last)} (before ${at.file} row ${at.row})` });
         }
       }
-      if (previous === undefined || t > previous) this.previousCandle = t;
     }
+    if (previous === undefined || t > previous) this.previousCandle = t;
   }
 
-  private tradeIdSequence(ids: ArrayLike<number>): void {
+  /** Trade ids missing before `id` (file row `row`); ids are visited in ascending order across the dataset. */
+  private tradeIdAt(id: number, row: number, file: FileState): void {
+    const previous = this.previousTradeId;
+    if (previous === undefined || id > previous) this.previousTradeId = id;
+    if (previous === undefined || id <= previous + 1) return;
+    const missing = id - previous - 1;
+    this.stats.tradeIdGaps++;
+    this.stats.missingTradeIds += missing;
+    const at = { dataset: this.dataset, partition: file.entry.partition, file: file.entry.file, row };
+    this.issues.add({ code: 'trade_id_gap', ...at, key: id, from: previous + 1, to: id - 1, missing, message: `${missing} aggregate trade id${missing === 1 ? '' : 's'} missing: ${previous + 1}..${id - 1} (before ${at.file} row ${at.row})` });
+  }
+
+  /** Ids that go down in row order (time order): on Binance ids grow with time, so the data is mixed up. */
+  private tradeIdsGoingBack(ids: ArrayLike<number>, valid: ((row: number) => boolean) | undefined): void {
     for (let row = 0; row < ids.length; row++) {
+      if (valid !== undefined && !valid(row)) continue;
       const id = ids[row]!;
-      const previous = this.previousTradeId;
-      this.previousTradeId = id;
-      if (previous === undefined || id === previous + 1 || id === previous) continue;
+      const previous = this.previousIdInRowOrder;
+      this.previousIdInRowOrder = id;
+      if (previous === undefined || id >= previous) continue;
       const at = this.where(row);
-      if (id > previous) {
-        const missing = id - previous - 1;
-        this.stats.tradeIdGaps++;
-        this.stats.missingTradeIds += missing;
-        this.issues.add({ code: 'trade_id_gap', ...at, key: id, from: previous + 1, to: id - 1, missing, message: `${missing} aggregate trade id${missing === 1 ? '' : 's'} missing: ${previous + 1}..${id - 1} (before ${at.file} row ${at.row})` });
-      } else {
-        this.issues.add({ code: 'trade_id_gap', ...at, key: id, from: id, to: previous, missing: 0, message: `${at.file} row ${at.row}: trade id ${id} follows ${previous}; ids go back in time order` });
-      }
+      this.issues.add({ code: 'trade_id_gap', ...at, key: id, from: id, to: previous, missing: 0, message: `${at.file} row ${at.row}: trade id ${id} follows ${previous}; ids go back in time order` });
     }
   }
 
@@ -270,6 +283,9 @@ export class DatasetRowChecks {
     if (file === undefined) return;
     this.file = undefined;
     this.keyRanges[file.index] = { min: file.keys.min, max: file.keys.max };
+    // The sequences, in key order: a file whose rows are out of order reports that (unsorted), not false gaps.
+    if (this.settings.kind === 'klines') file.keys.inOrder((t, row) => this.candleAt(t, row, file));
+    if (this.settings.kind === 'aggtrades') file.keys.inOrder((id, row) => this.tradeIdAt(id, row, file));
     const column = KIND_RULES[this.settings.kind].key;
     for (const { row, key } of file.keys.duplicates()) {
       this.issues.add({ code: 'duplicate_key', dataset: this.dataset, partition: file.entry.partition, file: file.entry.file, row, column, key, message: `${file.entry.file} row ${row}: ${column} ${column === 'trade_id' ? key : iso(key)} appears more than once in the file` });
@@ -278,7 +294,8 @@ export class DatasetRowChecks {
 
   /** Ends the dataset: the funding cadence over all funding events. */
   finish(): void {
-    const events = this.funding;
+    // In time order: swapped events are unsorted (reported), not late and early.
+    const events = this.funding.sort((a, b) => a.ts - b.ts || a.file - b.file || a.row - b.row);
     if (events.length < 2) return;
     const { fundingToleranceMs: tolerance } = this.settings;
     // Without an interval column, the dataset's usual spacing (the most common whole number of hours).

@@ -61,7 +61,7 @@ function rowValues(batch: arrow.RecordBatch, row: number, columns: readonly stri
 }
 
 function same(a: Value, b: Value): boolean {
-  if (typeof a === 'bigint' || typeof b === 'bigint') return a !== null && b !== null && BigInt(a as number) === BigInt(b as number);
+  if (typeof a === 'bigint' || typeof b === 'bigint') return a !== null && b !== null && BigInt(a) === BigInt(b);
   return Object.is(a, b) || (typeof a === 'number' && typeof b === 'number' && a === b);
 }
 

@@ -145,7 +145,7 @@ export async function validateDataset(path: string, options: ValidateOptions = {
   const tree = await walkDatasetTree(root, kind, issues);
   try {
     const metadata = await readUnifiedMetadata(unifiedDir);
-    const candidate = metadata?.data_types[kind]?.datasets[basename(root)];
+    const candidate = metadata?.data_types[kind].datasets[basename(root)];
     if (candidate !== undefined && resolve(unifiedDir, candidate.path) === root) metadataEntry = candidate;
   } catch {
     // A metadata.json that does not parse is the metadata's problem (METADATA_INVALID on the next run), not this dataset's.
@@ -254,9 +254,10 @@ export async function validateDataset(path: string, options: ValidateOptions = {
 }
 
 /** Keys shared by files whose key ranges overlap: only those files' keys are read again. */
-async function crossFileDuplicates(root: string, kind: DataKind, files: readonly DataFileEntry[], ranges: readonly { min: number; max: number }[], issues: IssueCollector, signal: AbortSignal | undefined): Promise<void> {
+async function crossFileDuplicates(root: string, kind: DataKind, files: readonly DataFileEntry[], ranges: readonly ({ min: number; max: number } | undefined)[], issues: IssueCollector, signal: AbortSignal | undefined): Promise<void> {
   const column = KIND_RULES[kind].key;
-  for (const group of overlappingFiles(ranges.map((r) => r ?? { min: Infinity, max: -Infinity }))) {
+  // Files that could not be read have no range (a hole): they share no key.
+  for (const group of overlappingFiles(Array.from(ranges, (r) => r ?? { min: Infinity, max: -Infinity }))) {
     const keyed: { file: number; keys: Float64Array }[] = [];
     for (const index of group) {
       const reader = await openParquetFile(files[index]!.path);

@@ -60,15 +60,20 @@ export function checkValues(batch: arrow.RecordBatch, kind: DataKind, timeframe:
     }
   }
   if (kind !== 'klines') return;
-  const [open, high, low, close] = (['open', 'high', 'low', 'close'] as const).map((name) => numberColumn(batch, name)?.values);
+  const prices = (['open', 'high', 'low', 'close'] as const).map((name) => numberColumn(batch, name));
+  const [open, high, low, close] = prices.map((p) => p?.values);
   if (open !== undefined && high !== undefined && low !== undefined && close !== undefined) {
-    for (const bad of findOhlcInconsistencies({ open, high, low, close })) found({ code: 'ohlc_inconsistent', ...bad });
+    // A null price is a schema issue; its slot holds no price.
+    const valid = (row: number): boolean => prices.every((p) => p?.valid === undefined || p.valid(row));
+    for (const bad of findOhlcInconsistencies({ open, high, low, close })) if (valid(bad.row)) found({ code: 'ohlc_inconsistent', ...bad });
   }
   if (timeframe === undefined) return;
-  const timestamps = numberColumn(batch, 'timestamp')?.values;
-  if (timestamps === undefined) return;
+  const timestampColumn = numberColumn(batch, 'timestamp');
+  if (timestampColumn === undefined) return;
+  const timestamps = timestampColumn.values;
   const closeTimes = numberColumn(batch, 'close_time');
   for (let row = 0; row < timestamps.length; row++) {
+    if (timestampColumn.valid !== undefined && !timestampColumn.valid(row)) continue;
     const ts = timestamps[row]!;
     const expectedOpen = candleOpenTime(timeframe, ts);
     if (expectedOpen !== ts) {

@@ -402,10 +402,9 @@ describe('schema_mismatch', () => {
   });
 });
 
-describe('a null in a required column is only a schema_mismatch', () => {
-  // bug: the OHLC rule reads the null's slot as a price (the reader leaves the next row's open there): "high
-  // below open or close" for a candle whose open is null.
-  it.fails('a null open', async () => {
+describe('a null in a required column is a schema_mismatch, and its slot is never read as a value', () => {
+  // The reader leaves the next row's open in the null's slot: it must not be checked as a price.
+  it('a null open', async () => {
     const ds = await createDataset('klines');
     const part = ds.parts[1]!;
     await rewriteWithDuckDb(ds, part.file, `CASE WHEN timestamp = ${Number(part.rows[5]!['timestamp'])} THEN NULL ELSE open END AS open`);
@@ -413,8 +412,8 @@ describe('a null in a required column is only a schema_mismatch', () => {
     expectOnly(await validateDataset(ds.dir), { schema_mismatch: 7 });
   });
 
-  // bug: the partition and sort checks read the null's slot (0 in the last row) as a time: 1970-01-01, out of order.
-  it.fails('a null timestamp', async () => {
+  // The slot of a null time (0 in the last row) must not count as 1970-01-01, out of order.
+  it('a null timestamp', async () => {
     const ds = await createDataset('aggtrades');
     const part = ds.parts[1]!;
     await rewriteWithDuckDb(ds, part.file, `CASE WHEN trade_id = ${Number(part.rows.at(-1)!['trade_id'])} THEN NULL ELSE timestamp END AS timestamp`);
@@ -422,13 +421,16 @@ describe('a null in a required column is only a schema_mismatch', () => {
     expectOnly(await validateDataset(ds.dir), { schema_mismatch: 8 });
   });
 
-  // bug: the trade id sequence reads the null's slot as an id (the next row's): the id before it is "missing".
-  it.fails('a null trade id', async () => {
+  // The slot of a null id must not be read as an id; the id it lost is then rightly missing from the sequence.
+  it('a null trade id', async () => {
     const ds = await createDataset('aggtrades');
     const part = ds.parts[1]!;
-    await rewriteWithDuckDb(ds, part.file, `CASE WHEN trade_id = ${Number(part.rows[5]!['trade_id'])} THEN NULL ELSE trade_id END AS trade_id`);
+    const lost = Number(part.rows[5]!['trade_id']);
+    await rewriteWithDuckDb(ds, part.file, `CASE WHEN trade_id = ${lost} THEN NULL ELSE trade_id END AS trade_id`);
     await writeManifest(ds);
-    expectOnly(await validateDataset(ds.dir), { schema_mismatch: 8 });
+    const report = await validateDataset(ds.dir);
+    expectOnly(report, { schema_mismatch: 8, trade_id_gap: 1 });
+    expect(report.issues.find((i) => i.code === 'trade_id_gap')).toMatchObject({ from: lost, to: lost, missing: 1, row: 6 });
   });
 });
 
@@ -514,7 +516,7 @@ describe('unsorted', () => {
     const part = await rewritePart(ds, 0, rows);
     await writeManifest(ds);
     const report = await validateDataset(ds.dir);
-    // The ids going back is trade_id_gap's own finding of the same rows (see the it.fails below for its count).
+    // The ids going back is trade_id_gap's own finding of the same rows (counted in the next test).
     expect(CODES.filter((code) => report.stats.issueCounts[code] > 0)).toEqual(['unsorted', 'trade_id_gap']);
     const t = Number(rows[5]['timestamp']);
     expect(report.issues.filter((i) => i.code === 'unsorted')).toEqual([
@@ -523,8 +525,8 @@ describe('unsorted', () => {
     expect(report.issues).toContainEqual({ code: 'trade_id_gap', severity: 'warning', dataset: ds.dir, partition: part.partition, file: part.file, row: 5, key: FIRST_TRADE_ID + 4, from: FIRST_TRADE_ID + 4, to: FIRST_TRADE_ID + 5, missing: 0, message: containing('ids go back in time order') });
   });
 
-  // bug: ids 3, 5, 4, 6 are all there, yet the trade id check reports 4 and then 5 as missing (missingTradeIds 2).
-  it.fails('reports no trade id as missing when two ids are swapped', async () => {
+  // Ids 3, 5, 4, 6 are all there: none is missing, the step back is reported once.
+  it('reports no trade id as missing when two ids are swapped', async () => {
     const ds = await createDataset('aggtrades');
     const rows = ds.parts[0]!.rows.map((r) => ({ ...r }));
     [rows[4], rows[5]] = [{ ...rows[4]!, trade_id: rows[5]!['trade_id'] }, { ...rows[5]!, trade_id: rows[4]!['trade_id'] }];
@@ -535,8 +537,8 @@ describe('unsorted', () => {
     expectOnly(report, { unsorted: 1, trade_id_gap: 1 });
   });
 
-  // bug: two swapped candles are all there, yet the gap check reports the late one as missing (kline_gap).
-  it.fails('fires alone for two swapped candles (no candle is missing)', async () => {
+  // Two swapped candles are all there: no gap.
+  it('fires alone for two swapped candles (no candle is missing)', async () => {
     const ds = await createDataset('klines');
     const rows = [...ds.parts[1]!.rows];
     [rows[100], rows[101]] = [rows[101]!, rows[100]!];
@@ -545,8 +547,8 @@ describe('unsorted', () => {
     expectOnly(await validateDataset(ds.dir), { unsorted: 1 });
   });
 
-  // bug: two swapped funding events are all there, yet the cadence check reports the early one as 8 h late.
-  it.fails('fires alone for two swapped funding events (no event is missing)', async () => {
+  // Two swapped funding events are all there: no irregular cadence.
+  it('fires alone for two swapped funding events (no event is missing)', async () => {
     const ds = await createDataset('futures');
     const rows = [...ds.parts[1]!.rows];
     [rows[0], rows[1]] = [rows[1]!, rows[0]!];
@@ -1275,10 +1277,9 @@ describe('createStreamChecks', () => {
     expect(checks.warnings()).toEqual([]);
   });
 
-  // bug: numberColumn (column-values.ts) reads `data.values` whole, but arrow's builders pad value buffers to
-  // 64 bytes: a 5-row batch from vectorFromArray has 8 int64 slots, and the 3 phantom rows (close_time 0) are
-  // refused as kline_misaligned with indexes 5, 6, 7 beyond batch.numRows.
-  it.fails('checks only the rows of a batch whose buffers arrow padded', () => {
+  // Arrow's builders pad value buffers to 64 bytes: a 5-row batch from vectorFromArray has 8 int64 slots, and
+  // the 3 slots beyond the rows must not be checked.
+  it('checks only the rows of a batch whose buffers arrow padded', () => {
     const schema = fileSchema('klines');
     const rows = [candle(0), candle(1), candle(2), candle(3), candle(4)];
     const padded = new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: 5, nullCount: 0, children: schema.fields.map((f) => arrow.vectorFromArray(rows.map((r) => r[f.name] ?? null), f.type as arrow.DataType).data[0]!) }));
