@@ -30,3 +30,9 @@ export function nonEmptyOption(what: string): (value: string) => string {
     return value;
   };
 }
+
+/** {@link listOption}, repeatable: `--type klines --type aggtrades,futures` collects all three, without duplicates. */
+export function repeatableListOption<T extends string>(allowed: readonly T[]): (value: string, previous?: T[]) => T[] {
+  const parse = listOption(allowed);
+  return (value, previous) => [...new Set([...(previous ?? []), ...parse(value)])];
+}

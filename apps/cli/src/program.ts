@@ -5,6 +5,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerInfoCommand } from './commands/info.js';
 import { registerInspectCommand } from './commands/inspect.js';
 import { registerQueryCommand } from './commands/query.js';
+import { registerValidateCommand } from './commands/validate.js';
 import { CLI_VERSION } from './version.js';
 
 const EXAMPLES = `
@@ -13,6 +14,7 @@ Examples:
   $ unified convert --data-dir demo-data --exchange binance --symbol BTCUSDT
   $ unified convert --exchange binance --symbol BTCUSDT --timeframe 1m --force-rerun
   $ unified query demo-data/unified/klines/binance_BTCUSDT_1m --filter day=2 --limit 5
+  $ unified validate --data-dir demo-data --exchange binance --symbol BTCUSDT
   $ unified info --data-dir demo-data
   $ unified inspect BTCUSDT-1m-2025-01-02.zip
   $ unified demo --help`;
@@ -36,6 +38,7 @@ export function createProgram(context: CliContext): Command {
   registerInfoCommand(program, context);
   registerInspectCommand(program, context);
   registerQueryCommand(program, context);
+  registerValidateCommand(program, context);
   program.showHelpAfterError(`usage: unified ${program.usage()}\nrun 'unified --help' for the commands`);
   return program;
 }

@@ -36,7 +36,7 @@ export interface ParquetFileReader {
 function corrupt(path: string, error: unknown, signal: AbortSignal | undefined): UnifiedError {
   if (UnifiedError.isInstance(error)) return error;
   if (signal?.aborted === true) return new UnifiedError({ code: 'ABORTED', message: `${path}: reading was aborted`, cause: signal.reason });
-  return new UnifiedError({ code: 'SOURCE_CORRUPT', message: `${path}: cannot be read as Parquet (${error instanceof Error ? error.message : String(error)})`, cause: error });
+  return new UnifiedError({ code: 'SOURCE_CORRUPT', message: `${path}: not a readable Parquet file: ${error instanceof Error ? error.message : String(error)}`, cause: error });
 }
 
 class FileReader implements ParquetFileReader {

@@ -62,7 +62,9 @@ export function checkAgainstMetadata(dataset: string, entry: DatasetMetadata, ob
   compare('rows', entry.rows, rows);
   compare('data files', entry.files, observed.files.length);
   compare('partitions', entry.partitions, partitions);
-  compare('bytes', entry.bytes, bytes);
+  if (entry.bytes !== bytes) {
+    issues.add({ code: 'checksum_mismatch', dataset, against: 'metadata', expected: `${entry.bytes} bytes`, actual: `${bytes} bytes`, message: `data files: ${bytes} bytes on disk, metadata.json says ${entry.bytes}` });
+  }
   if (observed.minTimestamp !== null && entry.min_timestamp !== null) compare('first timestamp', entry.min_timestamp, observed.minTimestamp);
   if (observed.maxTimestamp !== null && entry.max_timestamp !== null) compare('last timestamp', entry.max_timestamp, observed.maxTimestamp);
   const run = entry.last_run;

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import type * as arrow from 'apache-arrow';
 import { openSource, readPartitionedDataset, sha256OfFile } from '@unified/loaders';
 import type { DatasetMetadata } from '@unified/metadata';
-import { type DataKind, UnifiedError, datasetSchemaFor, isTimeframe } from '@unified/schemas';
+import { type DataKind, datasetSchemaFor, isTimeframe } from '@unified/schemas';
 import type { IssueCollector } from './issue-collector.js';
 import { KIND_RULES } from './kind-rules.js';
 import { createStreamChecks } from './stream-checks.js';
@@ -24,6 +24,8 @@ export interface SourceReconciliation {
   /** Source rows sampled, and found identical in the output. */
   readonly sampled: number;
   readonly verified: number;
+  /** Why the sources could not be checked (a dataset not written by a conversion); absent when they were. */
+  readonly unavailable?: string;
 }
 
 /** Options of the sample. */
@@ -70,7 +72,7 @@ const show = (value: Value): string => (value === null ? 'null' : String(value))
 /** Re-reads the recorded sources of a dataset and checks counts and a sample against the output. */
 export async function reconcileSources(root: string, kind: DataKind, entry: DatasetMetadata | undefined, dataDir: string, issues: IssueCollector, options: SampleOptions): Promise<SourceReconciliation> {
   if (entry === undefined) {
-    throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `${root}: no entry in metadata.json, so the sources it was converted from are unknown; reconciliation with sources needs a dataset written by unified convert` });
+    return { files: 0, filesRead: 0, rowsRead: 0, rowsSkipped: 0, sampled: 0, verified: 0, unavailable: 'no entry in metadata.json: the sources it was converted from are unknown (a dataset not written by a conversion)' };
   }
   const { signal } = options;
   const columns = datasetSchemaFor(kind).fileColumns.map((c) => c.name);

@@ -187,7 +187,7 @@ export async function validateDataset(path: string, options: ValidateOptions = {
       file = await openParquetFile(entry.path);
     } catch (error) {
       if (!UnifiedError.isInstance(error) || error.code !== 'SOURCE_CORRUPT') throw error;
-      issues.add({ code: 'unreadable_file', ...where, reason: error.message, message: `${entry.file}: not a readable Parquet file (${error.message.replace(`${entry.path}: `, '')})` });
+      issues.add({ code: 'unreadable_file', ...where, reason: error.message, message: `${entry.file}: ${error.message.replace(`${entry.path}: `, '')}` });
       continue;
     }
     try {
@@ -200,7 +200,7 @@ export async function validateDataset(path: string, options: ValidateOptions = {
         readable.push(entry);
       } catch (error) {
         if (!UnifiedError.isInstance(error) || error.code !== 'SOURCE_CORRUPT') throw error;
-        issues.add({ code: 'unreadable_file', ...where, reason: error.message, message: `${entry.file}: its footer reads but its data does not (${error.message.replace(`${entry.path}: `, '')})` });
+        issues.add({ code: 'unreadable_file', ...where, reason: error.message, message: `${entry.file}: its footer reads but its data does not: ${error.message.replace(`${entry.path}: `, '')}` });
       }
       rowChecks.endFile();
     } finally {
