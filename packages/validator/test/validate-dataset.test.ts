@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSource } from '@unified/loaders';
+import { runRecordOf } from './run-record.js';
 import { type ManifestFile, type RunRecord, datasetManifest, datasetMetadata, updateUnifiedMetadata, writeDatasetManifest, writeJsonFile } from '@unified/metadata';
 import { type ParquetCompression, writeBatchesToParquet, writePartitions } from '@unified/partition-writer';
 import { type DataKind, datasetSchemaFor } from '@unified/schemas';
@@ -990,19 +991,7 @@ describe('reconciliation with the sources', () => {
     const source = openSource(join(tmp, SOURCE), { kind: 'klines' });
     const report = await writePartitions(source, { outputDir: join(tmp, 'unified'), dataset: IDENTITY });
     const rowsRead = source.summary!.rowsRead;
-    const run: RunRecord = {
-      at: iso(JAN1),
-      engine: report.engine,
-      compression: report.compression,
-      existing_data: 'replace-partitions',
-      rows_read: rowsRead,
-      rows_written: report.rowsWritten,
-      duplicates_dropped: report.duplicatesDropped,
-      conflicts_resolved: report.conflictsResolved,
-      rows_skipped: 0,
-      partitions_written: report.partitions.length,
-      duration_ms: 1,
-    };
+    const run = runRecordOf(report, rowsRead, iso(JAN1));
     const c = { tmp, dir: report.datasetDir, rowsRead, run, files: report.partitions.flatMap((p) => p.files.map((f) => `${p.path}/${f.name}`)) };
     await record(c);
     return c;

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { openSource } from '@unified/loaders';
-import { type RunRecord, datasetManifest, datasetMetadata, updateUnifiedMetadata, writeDatasetManifest, writeJsonFile } from '@unified/metadata';
+import { runRecordOf } from './run-record.js';
+import { datasetManifest, datasetMetadata, updateUnifiedMetadata, writeDatasetManifest, writeJsonFile } from '@unified/metadata';
 import { writePartitions } from '@unified/partition-writer';
 import type { DatasetIdentity } from '@unified/schemas';
 import { queryDuckDb, sqlString } from '@unified/vitest-config/duckdb';
@@ -34,19 +35,7 @@ async function convert(source: string, identity: DatasetIdentity): Promise<{ dat
   const manifest = datasetManifest(identity, files);
   await writeDatasetManifest(report.datasetDir, manifest);
   const stat = statSync(source);
-  const run: RunRecord = {
-    at: new Date(0).toISOString(),
-    engine: report.engine,
-    compression: report.compression,
-    existing_data: 'replace-partitions',
-    rows_read: rowsRead,
-    rows_written: report.rowsWritten,
-    duplicates_dropped: report.duplicatesDropped,
-    conflicts_resolved: report.conflictsResolved,
-    rows_skipped: 0,
-    partitions_written: report.partitions.length,
-    duration_ms: 1,
-  };
+  const run = runRecordOf(report, rowsRead, new Date(0).toISOString());
   const sources = [{ path: source, size: stat.size, mtime: stat.mtime.toISOString(), mtime_ms: stat.mtimeMs, sha256: createHash('sha256').update(readFileSync(source)).digest('hex'), format: 'csv', role: 'consolidated', rows_read: rowsRead, rows_skipped: 0 }];
   const entry = datasetMetadata({ identity: identity.kind === 'klines' ? { ...identity, timeframe: '1m' } : identity, manifest, sources, run });
   await writeJsonFile(join(dataDir, 'unified', 'metadata.json'), updateUnifiedMetadata(undefined, [entry], { converter: { name: 'unified', version: '0.0.0' }, now: new Date(0) }));
