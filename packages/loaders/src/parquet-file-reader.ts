@@ -3,6 +3,7 @@
  * corrupt file cannot crash the caller and decoding overlaps with the caller's work: while the caller handles
  * one batch, the worker already decodes the next.
  */
+import { stat } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import { UnifiedError } from '@unified/schemas';
 import { type ParquetDecoder, acquireDecoder, releaseDecoder } from './parquet-decoder.js';
@@ -112,7 +113,12 @@ export async function openParquetFile(path: string): Promise<ParquetFileReader> 
   } catch (error) {
     if (decoder.healthy) await decoder.request({ type: 'close' }).catch(() => undefined);
     await releaseDecoder(decoder);
-    if ((error as Error).message?.includes('ENOENT')) throw new UnifiedError({ code: 'SOURCE_NOT_FOUND', message: `${path}: no such file`, cause: error });
+    // The worker's message does not say why the file could not be opened: ask the file system.
+    const missing = await stat(path).then(
+      () => false,
+      (cause: unknown) => (cause as NodeJS.ErrnoException).code === 'ENOENT',
+    );
+    if (missing) throw new UnifiedError({ code: 'SOURCE_NOT_FOUND', message: `${path}: no such file`, cause: error });
     throw corrupt(path, error, undefined);
   }
 }
