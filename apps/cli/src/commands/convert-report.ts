@@ -90,6 +90,8 @@ export function formatConvertSummary(result: ConvertResult, options: Style & { r
   const example = result.datasets.find((d) => d.kind === 'klines') ?? result.datasets[0];
   if (example !== undefined) {
     lines.push(`Read it with any Hive-aware reader, e.g. duckdb -c "SELECT * FROM read_parquet('${shown(example.path)}/**/*.parquet', hive_partitioning = true) LIMIT 5"`);
+    const timeframe = result.timeframe === '1m' ? '' : ` --timeframe ${result.timeframe}`;
+    lines.push(`Check it against its sources: unified validate --data-dir ${shown(result.dataDir)} --exchange ${result.exchange} --symbol ${result.symbol}${timeframe} --sources`);
   }
   return `${lines.join('\n')}\n`;
 }
