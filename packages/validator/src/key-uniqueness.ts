@@ -2,8 +2,10 @@
  * The `duplicate_key` check over a whole dataset with memory bounded by one file. Within a file whose keys
  * never go down (the normal case: rows sorted by time, keys growing with time), a duplicate is the same key as
  * the row above it. A file whose keys go down is sorted (its keys only) to find duplicates wherever they are.
- * Across files, only files whose key ranges overlap can share a key; the caller re-reads just those files'
- * keys ({@link overlappingFiles}, {@link duplicatesAcross}).
+ * Across files, only keys in a span that two files' keys both cover can be shared. Each file's keys are
+ * summarised as a few dense spans ({@link FileKeys.spans}: split where the keys jump far beyond their usual
+ * step), so one stray key does not make a file "overlap" every other; the caller re-reads just the keys inside
+ * overlapping spans ({@link overlapZones}, {@link duplicatesAcross}).
  */
 
 /** A key seen twice: `row` in the file is the later sighting. */
@@ -26,8 +28,6 @@ export class FileKeys {
   private keys = new Float64Array(1024);
   private length = 0;
   private ascending = true;
-  min = Infinity;
-  max = -Infinity;
 
   /** Adds the keys of a batch (`valid` false rows are skipped: a null key is a schema issue). */
   add(values: ArrayLike<number>, valid?: (row: number) => boolean): void {
@@ -42,8 +42,6 @@ export class FileKeys {
       this.keys[this.length++] = key;
       if (Number.isNaN(key)) continue;
       if (key < previous) this.ascending = false;
-      if (key < this.min) this.min = key;
-      if (key > this.max) this.max = key;
       previous = key;
     }
   }
@@ -65,6 +63,34 @@ export class FileKeys {
     for (const row of sorted) visit(keys[row]!, row);
   }
 
+  /**
+   * The file's keys as dense spans `[first, last]`, in order: a new span starts where the step to the next key
+   * exceeds 1000 times the usual step (the median of a sample of steps). One span for a day of consecutive trade
+   * ids or minute candles; a stray key makes a span of its own.
+   */
+  spans(): { first: number; last: number }[] {
+    const sorted = new Float64Array(this.length);
+    let n = 0;
+    this.inOrder((key) => {
+      sorted[n++] = key;
+    });
+    if (n === 0) return [];
+    const sample: number[] = [];
+    const every = Math.max(1, Math.floor((n - 1) / 1001));
+    for (let i = 1; i < n; i += every) sample.push(sorted[i]! - sorted[i - 1]!);
+    sample.sort((a, b) => a - b);
+    const jump = Math.max(1, 1000 * (sample[Math.floor(sample.length / 2)] ?? 1));
+    const spans: { first: number; last: number }[] = [];
+    let first = sorted[0]!;
+    for (let i = 1; i < n; i++) {
+      if (sorted[i]! - sorted[i - 1]! <= jump) continue;
+      spans.push({ first, last: sorted[i - 1]! });
+      first = sorted[i]!;
+    }
+    spans.push({ first, last: sorted[n - 1]! });
+    return spans;
+  }
+
   /** Keys that occur more than once in the file (each later sighting once), in row order. */
   duplicates(): DuplicateInFile[] {
     const found: DuplicateInFile[] = [];
@@ -77,36 +103,54 @@ export class FileKeys {
   }
 }
 
-/** Groups of files (indexes) whose `[min, max]` key ranges overlap; only these can share a key. */
-export function overlappingFiles(ranges: readonly { readonly min: number; readonly max: number }[]): number[][] {
-  const order = ranges.map((range, index) => ({ ...range, index })).filter((r) => r.min <= r.max).sort((a, b) => a.min - b.min || a.index - b.index);
-  const groups: number[][] = [];
-  let group: number[] = [];
-  let reach = -Infinity;
-  for (const range of order) {
-    if (range.min > reach) {
-      if (group.length > 1) groups.push(group.sort((a, b) => a - b));
-      group = [];
-    }
-    group.push(range.index);
-    reach = Math.max(reach, range.max);
-  }
-  if (group.length > 1) groups.push(group.sort((a, b) => a - b));
-  return groups;
+/** Key ranges that spans of two or more files cover, with those files: only keys there can be shared. */
+export interface OverlapZone {
+  readonly first: number;
+  readonly last: number;
+  /** File indexes, ascending. */
+  readonly files: readonly number[];
 }
 
-/** Keys that two different files of a group both hold, from each file's keys (`NaN` for null keys). */
-export function duplicatesAcross(files: readonly { readonly file: number; readonly keys: Float64Array }[]): DuplicateAcross[] {
+/** Where the spans of different files overlap, merged into zones. */
+export function overlapZones(spansByFile: readonly (readonly { readonly first: number; readonly last: number }[] | undefined)[]): OverlapZone[] {
+  const all = spansByFile.flatMap((spans, file) => (spans ?? []).map((s) => ({ ...s, file }))).sort((a, b) => a.first - b.first || a.file - b.file);
+  const zones: { first: number; last: number; files: Set<number> }[] = [];
+  let open: { last: number; file: number }[] = [];
+  for (const span of all) {
+    open = open.filter((o) => o.last >= span.first);
+    const others = open.filter((o) => o.file !== span.file);
+    if (others.length > 0) {
+      const first = span.first;
+      const last = Math.min(span.last, Math.max(...others.map((o) => o.last)));
+      const zone = zones.at(-1);
+      if (zone !== undefined && first <= zone.last) {
+        zone.last = Math.max(zone.last, last);
+        zone.files.add(span.file);
+        for (const o of others) zone.files.add(o.file);
+      } else {
+        zones.push({ first, last, files: new Set([span.file, ...others.map((o) => o.file)]) });
+      }
+    }
+    open.push({ last: span.last, file: span.file });
+  }
+  return zones.map((z) => ({ first: z.first, last: z.last, files: [...z.files].sort((a, b) => a - b) }));
+}
+
+/**
+ * Keys that two different files both hold, from each file's keys (`NaN` for null keys) and, when only some of
+ * a file's keys are given, the row of each (`rows`; else a key's position is its row).
+ */
+export function duplicatesAcross(files: readonly { readonly file: number; readonly keys: Float64Array; readonly rows?: Uint32Array }[]): DuplicateAcross[] {
   const total = files.reduce((n, f) => n + f.keys.length, 0);
   const keys = new Float64Array(total);
   const fileOf = new Uint32Array(total);
   const rowOf = new Uint32Array(total);
   let at = 0;
-  for (const { file, keys: k } of files) {
+  for (const { file, keys: k, rows } of files) {
     keys.set(k, at);
-    for (let row = 0; row < k.length; row++) {
-      fileOf[at + row] = file;
-      rowOf[at + row] = row;
+    for (let i = 0; i < k.length; i++) {
+      fileOf[at + i] = file;
+      rowOf[at + i] = rows === undefined ? i : rows[i]!;
     }
     at += k.length;
   }

@@ -65,18 +65,18 @@ interface FileState {
 /** The row checks of one dataset. */
 export class DatasetRowChecks {
   readonly stats: RowCheckStats = { rows: 0, minTimestamp: null, maxTimestamp: null, klineGaps: 0, missingCandles: 0, tradeIdGaps: 0, missingTradeIds: 0 };
-  /** Key range of each file, by the order files were begun. */
-  readonly keyRanges: ({ min: number; max: number } | undefined)[] = [];
+  /** Dense key spans of each file, by its index in the dataset's file list (none for a file not read). */
+  readonly keySpans: ({ first: number; last: number }[] | undefined)[] = [];
   private file: FileState | undefined;
-  private files = 0;
-  // Sort order, within a partition.
-  private sortPartition: string | undefined;
+  // Sort order, within a file.
   private previousTs = -Infinity;
   private previousTie = -Infinity;
   // Sequences across the dataset.
   private previousCandle: number | undefined;
   private previousTradeId: number | undefined;
   private previousIdInRowOrder: number | undefined;
+  // The files of the partition being read: its sequences are checked over all of them, in key order.
+  private partitionFiles: FileState[] = [];
   private readonly funding: { ts: number; hours: number; file: number; row: number; entry: DataFileEntry }[] = [];
   private readonly required: readonly string[];
 
@@ -88,15 +88,18 @@ export class DatasetRowChecks {
     this.required = datasetSchemaFor(settings.kind).fileColumns.filter((c) => !c.nullable).map((c) => c.name);
   }
 
-  /** Starts the next file; `usable` are the canonical columns it holds with the right type. */
-  beginFile(entry: DataFileEntry, usable: ReadonlySet<string>): void {
+  /**
+   * Starts a file: `index` is its position in the dataset's file list, `usable` the canonical columns it holds
+   * with the right type.
+   */
+  beginFile(entry: DataFileEntry, index: number, usable: ReadonlySet<string>): void {
+    if (this.partitionFiles[0] !== undefined && this.partitionFiles[0].entry.partition !== entry.partition) this.endPartition();
+    this.previousIdInRowOrder = undefined;
     const dayStart = entry.values === undefined ? undefined : dayNumberOfDate(entry.values) * MS_PER_DAY;
-    this.file = { entry, index: this.files++, usable, dayStart, keys: new FileKeys(), nullsReported: new Set(), offset: 0 };
-    if (entry.partition !== this.sortPartition) {
-      this.sortPartition = entry.partition;
-      this.previousTs = -Infinity;
-      this.previousTie = -Infinity;
-    }
+    this.file = { entry, index, usable, dayStart, keys: new FileKeys(), nullsReported: new Set(), offset: 0 };
+    // Order is checked within a file: other writers (DuckDB's PARTITION_BY) split a partition into files in any order.
+    this.previousTs = -Infinity;
+    this.previousTie = -Infinity;
   }
 
   private where(row: number): { dataset: string; partition: string; file: string; row: number } {
@@ -252,7 +255,7 @@ export class DatasetRowChecks {
     if (previous === undefined || t > previous) this.previousCandle = t;
   }
 
-  /** Trade ids missing before `id` (file row `row`); ids are visited in ascending order across the dataset. */
+  /** Trade ids missing before `id` (file row `row`); ids are visited in ascending order, partition by partition. */
   private tradeIdAt(id: number, row: number, file: FileState): void {
     const previous = this.previousTradeId;
     if (previous === undefined || id > previous) this.previousTradeId = id;
@@ -282,18 +285,53 @@ export class DatasetRowChecks {
     const file = this.file;
     if (file === undefined) return;
     this.file = undefined;
-    this.keyRanges[file.index] = { min: file.keys.min, max: file.keys.max };
-    // The sequences, in key order: a file whose rows are out of order reports that (unsorted), not false gaps.
-    if (this.settings.kind === 'klines') file.keys.inOrder((t, row) => this.candleAt(t, row, file));
-    if (this.settings.kind === 'aggtrades') file.keys.inOrder((id, row) => this.tradeIdAt(id, row, file));
+    this.keySpans[file.index] = file.keys.spans();
+    this.partitionFiles.push(file);
     const column = KIND_RULES[this.settings.kind].key;
     for (const { row, key } of file.keys.duplicates()) {
       this.issues.add({ code: 'duplicate_key', dataset: this.dataset, partition: file.entry.partition, file: file.entry.file, row, column, key, message: `${file.entry.file} row ${row}: ${column} ${column === 'trade_id' ? key : iso(key)} appears more than once in the file` });
     }
   }
 
-  /** Ends the dataset: the funding cadence over all funding events. */
+  /**
+   * Ends a partition: the kline and trade id sequences over its files' keys in key order (a file whose rows
+   * are out of order reports that as unsorted, and files of one partition may come in any order, so neither
+   * makes false gaps). One file's keys are visited as they are; several are merged (one day's keys at most).
+   */
+  private endPartition(): void {
+    const files = this.partitionFiles;
+    this.partitionFiles = [];
+    const kind = this.settings.kind;
+    if (kind !== 'klines' && kind !== 'aggtrades') return;
+    // Ids of this day below the previous days' highest: the days' trades are mixed up (reported once; an equal id is a duplicate).
+    const before = this.previousTradeId;
+    let first = true;
+    const at = (key: number, row: number, file: FileState): void => {
+      if (kind === 'klines') {
+        this.candleAt(key, row, file);
+        return;
+      }
+      if (first && before !== undefined && key < before) {
+        const where = { dataset: this.dataset, partition: file.entry.partition, file: file.entry.file, row };
+        this.issues.add({ code: 'trade_id_gap', ...where, key, from: key, to: before, missing: 0, message: `${file.entry.file} row ${row}: trade id ${key} is below ${before}, the highest id of the days before; ids go back in time order` });
+      }
+      first = false;
+      this.tradeIdAt(key, row, file);
+    };
+    if (files.length === 1) {
+      const file = files[0]!;
+      file.keys.inOrder((key, row) => at(key, row, file));
+      return;
+    }
+    const merged: { key: number; row: number; file: FileState }[] = [];
+    for (const file of files) file.keys.inOrder((key, row) => merged.push({ key, row, file }));
+    merged.sort((a, b) => a.key - b.key || a.file.index - b.file.index || a.row - b.row);
+    for (const { key, row, file } of merged) at(key, row, file);
+  }
+
+  /** Ends the dataset: the last partition's sequences, and the funding cadence over all funding events. */
   finish(): void {
+    this.endPartition();
     // In time order: swapped events are unsorted (reported), not late and early.
     const events = this.funding.sort((a, b) => a.ts - b.ts || a.file - b.file || a.row - b.row);
     if (events.length < 2) return;
@@ -310,9 +348,12 @@ export class DatasetRowChecks {
       const previous = events[i - 1]!;
       const actual = event.ts - previous.ts;
       if (actual <= 0) continue; // unsorted or duplicate: reported by those checks
-      // An interval change is announced by either side of the pair.
+      // An interval change is announced by either side of the pair. Without the column, the spacing may be the
+      // dataset's usual one or that of a neighbouring pair (the exchange changed the interval there).
       const candidates = [event.hours, previous.hours].filter((h) => h > 0);
-      const expectations = (candidates.length > 0 ? candidates : [usual]).map((h) => h * HOUR_MS);
+      const spacing = (a: number, b: number): number => (a >= 0 && b < events.length ? Math.round((events[b]!.ts - events[a]!.ts) / HOUR_MS) : 0);
+      const local = [usual, spacing(i - 2, i - 1), spacing(i, i + 1)].filter((h) => h > 0);
+      const expectations = (candidates.length > 0 ? candidates : local).map((h) => h * HOUR_MS);
       const offGrid = Math.min(event.ts % HOUR_MS, HOUR_MS - (event.ts % HOUR_MS));
       if (offGrid <= tolerance && expectations.some((e) => Math.abs(actual - e) <= tolerance)) continue;
       const expected = expectations[0]!;

@@ -24,6 +24,11 @@ export interface SourceReconciliation {
   /** Source rows sampled, and found identical in the output. */
   readonly sampled: number;
   readonly verified: number;
+  /**
+   * Sampled rows whose key is in the output with other values, when the conversion resolved key conflicts by
+   * policy (`onConflict: 'keep-last'`): the row is the version the policy dropped, not an error.
+   */
+  readonly droppedByPolicy: number;
   /** Why the sources could not be checked (a dataset not written by a conversion); absent when they were. */
   readonly unavailable?: string;
 }
@@ -72,7 +77,7 @@ const show = (value: Value): string => (value === null ? 'null' : String(value))
 /** Re-reads the recorded sources of a dataset and checks counts and a sample against the output. */
 export async function reconcileSources(root: string, kind: DataKind, entry: DatasetMetadata | undefined, dataDir: string, issues: IssueCollector, options: SampleOptions): Promise<SourceReconciliation> {
   if (entry === undefined) {
-    return { files: 0, filesRead: 0, rowsRead: 0, rowsSkipped: 0, sampled: 0, verified: 0, unavailable: 'no entry in metadata.json: the sources it was converted from are unknown (a dataset not written by a conversion)' };
+    return { files: 0, filesRead: 0, rowsRead: 0, rowsSkipped: 0, sampled: 0, verified: 0, droppedByPolicy: 0, unavailable: 'no entry in metadata.json: the sources it was converted from are unknown (a dataset not written by a conversion)' };
   }
   const { signal } = options;
   const columns = datasetSchemaFor(kind).fileColumns.map((c) => c.name);
@@ -125,19 +130,33 @@ export async function reconcileSources(root: string, kind: DataKind, entry: Data
       issues.add({ code: 'row_count_mismatch', dataset: root, against: 'source', expected: record.rows_skipped, actual: summary.rowsSkipped, message: `source ${record.path}: ${summary.rowsSkipped} bad rows skipped now, ${record.rows_skipped} when converted` });
     }
   }
-  const verified = await verifySample(root, kind, sample, columns, entry, issues, signal);
-  return { files: entry.sources.length, filesRead, rowsRead, rowsSkipped, sampled: sample.length, verified };
+  const { verified, droppedByPolicy } = await verifySample(root, kind, sample, columns, entry, issues, signal);
+  return { files: entry.sources.length, filesRead, rowsRead, rowsSkipped, sampled: sample.length, verified, droppedByPolicy };
 }
 
-async function verifySample(root: string, kind: DataKind, sample: readonly SampledRow[], columns: readonly string[], entry: DatasetMetadata, issues: IssueCollector, signal: AbortSignal | undefined): Promise<number> {
-  if (sample.length === 0) return 0;
+async function verifySample(
+  root: string,
+  kind: DataKind,
+  sample: readonly SampledRow[],
+  columns: readonly string[],
+  entry: DatasetMetadata,
+  issues: IssueCollector,
+  signal: AbortSignal | undefined,
+): Promise<{ verified: number; droppedByPolicy: number }> {
+  if (sample.length === 0) return { verified: 0, droppedByPolicy: 0 };
   const keyColumn = KIND_RULES[kind].key;
   const keys = [...new Set(sample.map((s) => Number(s.values[keyColumn])))];
-  const times = sample.map((s) => Number(s.values['timestamp']));
+  let start = Infinity;
+  let end = -Infinity;
+  for (const row of sample) {
+    const t = Number(row.values['timestamp']);
+    if (t < start) start = t;
+    if (t > end) end = t;
+  }
   const table = await readPartitionedDataset(root, {
     filters: [[keyColumn, 'in', keys]],
-    start: Math.min(...times),
-    end: Math.max(...times) + 1,
+    start,
+    end: end + 1,
     columns,
     ...(signal === undefined ? {} : { signal }),
   });
@@ -146,14 +165,15 @@ async function verifySample(root: string, kind: DataKind, sample: readonly Sampl
     const key = batch.getChild(keyColumn)!;
     for (let row = 0; row < batch.numRows; row++) found.set(Number(key.get(row)), rowValues(batch, row, columns));
   }
-  const conflicts = entry.last_run.conflicts_resolved > 0 ? ` (the last run resolved ${entry.last_run.conflicts_resolved} key conflicts by policy; this row may be the version it dropped)` : '';
+  const resolvedConflicts = entry.last_run.conflicts_resolved > 0;
   let verified = 0;
+  let droppedByPolicy = 0;
   for (const row of sample) {
     const key = Number(row.values[keyColumn]);
     const output = found.get(key);
     const where = { dataset: root, key, source: row.source, sourceRow: row.ordinal };
     if (output === undefined) {
-      issues.add({ code: 'sample_mismatch', ...where, message: `source ${row.source}, row ${row.ordinal}: ${keyColumn} ${key} is not in the output${conflicts}` });
+      issues.add({ code: 'sample_mismatch', ...where, message: `source ${row.source}, row ${row.ordinal}: ${keyColumn} ${key} is not in the output` });
       continue;
     }
     const differs = columns.find((c) => !same(row.values[c] ?? null, output[c] ?? null));
@@ -161,9 +181,14 @@ async function verifySample(root: string, kind: DataKind, sample: readonly Sampl
       verified++;
       continue;
     }
+    if (resolvedConflicts) {
+      // The conversion kept another row of this key by policy (keep-last): this one was dropped as asked.
+      droppedByPolicy++;
+      continue;
+    }
     const expected = show(row.values[differs] ?? null);
     const actual = show(output[differs] ?? null);
-    issues.add({ code: 'sample_mismatch', ...where, column: differs, expected, actual, message: `source ${row.source}, row ${row.ordinal}: ${keyColumn} ${key} has ${differs} ${actual} in the output, ${expected} in the source${conflicts}` });
+    issues.add({ code: 'sample_mismatch', ...where, column: differs, expected, actual, message: `source ${row.source}, row ${row.ordinal}: ${keyColumn} ${key} has ${differs} ${actual} in the output, ${expected} in the source` });
   }
-  return verified;
+  return { verified, droppedByPolicy };
 }

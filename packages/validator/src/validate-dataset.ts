@@ -10,7 +10,7 @@ import { type DatasetManifest, type DatasetMetadata, readDatasetManifest, readUn
 import { type DataKind, type Timeframe, UnifiedError, datasetSchemaFor, isDataKind, isTimeframe, plausibleTimeWindow } from '@unified/schemas';
 import { type DataFileEntry, walkDatasetTree } from './dataset-tree.js';
 import { DEFAULT_MAX_ISSUES_PER_CODE, IssueCollector, type IssueCounts } from './issue-collector.js';
-import { duplicatesAcross, overlappingFiles } from './key-uniqueness.js';
+import { type OverlapZone, duplicatesAcross, overlapZones } from './key-uniqueness.js';
 import { KIND_RULES } from './kind-rules.js';
 import { checkAgainstManifest, checkAgainstMetadata } from './manifest-check.js';
 import { numberColumn } from './column-values.js';
@@ -188,12 +188,14 @@ export async function validateDataset(path: string, options: ValidateOptions = {
     } catch (error) {
       if (!UnifiedError.isInstance(error) || error.code !== 'SOURCE_CORRUPT') throw error;
       issues.add({ code: 'unreadable_file', ...where, reason: error.message, message: `${entry.file}: ${error.message.replace(`${entry.path}: `, '')}` });
+      bytesDone += entry.bytes;
+      options.onProgress?.({ filesDone: i + 1, filesTotal: tree.dataFiles.length, rows: rowChecks.stats.rows, bytesDone, bytesTotal });
       continue;
     }
     try {
       const usable = checkFileSchema(file.schema, kind, where, issues);
       footerRows.set(entry.file, file.numRows);
-      rowChecks.beginFile(entry, usable);
+      rowChecks.beginFile(entry, i, usable);
       const columns = (datasetSchemaFor(kind).fileColumns as readonly { name: string }[]).map((c) => c.name).filter((name) => usable.has(name));
       try {
         for await (const batch of file.batches({ columns, ...(signal === undefined ? {} : { signal }) })) rowChecks.checkBatch(batch);
@@ -210,7 +212,7 @@ export async function validateDataset(path: string, options: ValidateOptions = {
     options.onProgress?.({ filesDone: i + 1, filesTotal: tree.dataFiles.length, rows: rowChecks.stats.rows, bytesDone, bytesTotal });
   }
   rowChecks.finish();
-  await crossFileDuplicates(root, kind, tree.dataFiles, rowChecks.keyRanges, issues, signal);
+  await crossFileDuplicates(root, kind, tree.dataFiles, overlapZones(rowChecks.keySpans), issues, signal);
 
   const observed = { files: tree.dataFiles, rows: footerRows, minTimestamp: rowChecks.stats.minTimestamp, maxTimestamp: rowChecks.stats.maxTimestamp };
   if (manifest !== undefined) await checkAgainstManifest(root, manifest, observed, checksums, issues, signal);
@@ -253,27 +255,30 @@ export async function validateDataset(path: string, options: ValidateOptions = {
   };
 }
 
-/** Keys shared by files whose key ranges overlap: only those files' keys are read again. */
-async function crossFileDuplicates(root: string, kind: DataKind, files: readonly DataFileEntry[], ranges: readonly ({ min: number; max: number } | undefined)[], issues: IssueCollector, signal: AbortSignal | undefined): Promise<void> {
+/** Keys shared by files inside zones their key spans both cover: only those keys of those files are read again. */
+async function crossFileDuplicates(root: string, kind: DataKind, files: readonly DataFileEntry[], zones: readonly OverlapZone[], issues: IssueCollector, signal: AbortSignal | undefined): Promise<void> {
   const column = KIND_RULES[kind].key;
-  // Files that could not be read have no range (a hole): they share no key.
-  for (const group of overlappingFiles(Array.from(ranges, (r) => r ?? { min: Infinity, max: -Infinity }))) {
-    const keyed: { file: number; keys: Float64Array }[] = [];
-    for (const index of group) {
+  for (const zone of zones) {
+    const keyed: { file: number; keys: Float64Array; rows: Uint32Array }[] = [];
+    for (const index of zone.files) {
       const reader = await openParquetFile(files[index]!.path);
       try {
-        const parts: Float64Array[] = [];
+        // Only the keys inside the zone are kept, with their rows: memory follows the overlap, not the files.
+        const keys: number[] = [];
+        const rows: number[] = [];
+        let offset = 0;
         for await (const batch of reader.batches({ columns: [column], ...(signal === undefined ? {} : { signal }) })) {
           const values = numberColumn(batch, column);
-          if (values !== undefined) parts.push(Float64Array.from(values.values, (v, i) => (values.valid === undefined || values.valid(i) ? v : NaN)));
+          for (let i = 0; values !== undefined && i < values.values.length; i++) {
+            const v = values.values[i]!;
+            if (v >= zone.first && v <= zone.last && (values.valid === undefined || values.valid(i))) {
+              keys.push(v);
+              rows.push(offset + i);
+            }
+          }
+          offset += batch.numRows;
         }
-        const keys = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-        let at = 0;
-        for (const part of parts) {
-          keys.set(part, at);
-          at += part.length;
-        }
-        keyed.push({ file: index, keys });
+        keyed.push({ file: index, keys: Float64Array.from(keys), rows: Uint32Array.from(rows) });
       } finally {
         await reader.close();
       }

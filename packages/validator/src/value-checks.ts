@@ -26,15 +26,20 @@ export type ValueFinding =
 // Binance weeks open on Monday 00:00 UTC; 1970-01-01 was a Thursday.
 const WEEK_OFFSET_MS = 4 * MS_PER_DAY;
 
-/** The open time of the candle of `timeframe` holding `ms` (its grid point at or before `ms`). */
+/**
+ * The open time of the candle of `timeframe` holding `ms` (its grid point at or before `ms`): weeks open on
+ * Monday 00:00 UTC, months on the 1st; for `3d`, whose phase Binance does not document, the start of the UTC day.
+ */
 export function candleOpenTime(timeframe: Timeframe, ms: number): number {
   const duration = timeframeDurationMs(timeframe);
   if (duration === null) {
     const { year, month } = utcDateOf(ms);
     return Date.UTC(year, month - 1, 1);
   }
+  // Weeks open on Monday. The phase of Binance's 3-day candles is not documented: only the day is checked.
+  const step = timeframe === '3d' ? MS_PER_DAY : duration;
   const offset = timeframe === '1w' ? WEEK_OFFSET_MS : 0;
-  return Math.floor((ms - offset) / duration) * duration + offset;
+  return Math.floor((ms - offset) / step) * step + offset;
 }
 
 /**

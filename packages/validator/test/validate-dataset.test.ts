@@ -26,6 +26,7 @@ import {
   reconcileWrite,
   validateDataset,
 } from '../src/index.js';
+import { FileKeys, overlapZones } from '../src/key-uniqueness.js';
 
 type Row = Record<string, unknown>;
 
@@ -558,6 +559,90 @@ describe('unsorted', () => {
   });
 });
 
+describe('findings of the review, kept fixed', () => {
+  it('finds duplicates across files after an unreadable file, naming the right files', async () => {
+    const ds = await createDataset('klines', { manifest: false });
+    writeFileSync(join(ds.dir, ds.parts[0]!.file), 'not parquet at all');
+    const copy = ds.parts[2]!.file.replace('part-0', 'part-1');
+    await writeRows(ds, copy, ds.parts[2]!.rows);
+    const report = await validateDataset(ds.dir);
+    expectOnly(report, { unreadable_file: 1, duplicate_key: ds.parts[2]!.rows.length });
+    expect(report.issues.find((i) => i.code === 'duplicate_key')).toMatchObject({ file: copy, row: 0, otherFile: ds.parts[2]!.file });
+  });
+
+  it('does not pull every file into the cross-file check for one stray key', () => {
+    const day = (first: number, n: number, stray?: number): FileKeys => {
+      const keys = new FileKeys();
+      keys.add(Float64Array.from({ length: n }, (_, i) => first + i));
+      if (stray !== undefined) keys.add([stray]);
+      return keys;
+    };
+    const spans = [day(1000, 500, 1e12).spans(), day(1500, 500).spans(), day(2000, 500).spans()];
+    expect(spans[0]).toEqual([{ first: 1000, last: 1499 }, { first: 1e12, last: 1e12 }]);
+    expect(overlapZones(spans)).toEqual([]);
+    // A real overlap is found, and only its keys are compared.
+    expect(overlapZones([...spans, day(1990, 20).spans()])).toEqual([
+      { first: 1990, last: 1999, files: [1, 3] },
+      { first: 2000, last: 2009, files: [2, 3] },
+    ]);
+  });
+
+  it('checks order within each file: another writer may split a partition into files in any order', async () => {
+    const ds = await createDataset('aggtrades', { manifest: false });
+    const part = ds.parts[1]!;
+    const half = Math.floor(part.rows.length / 2);
+    await writeRows(ds, part.file, part.rows.slice(half));
+    await writeRows(ds, part.file.replace('part-0', 'part-1'), part.rows.slice(0, half));
+    expectOnly(await validateDataset(ds.dir), {});
+  });
+
+  it('reports trade ids of a day below the days before once, as going back', async () => {
+    const ds = await createDataset('aggtrades', { manifest: false });
+    const day2 = ds.parts[1]!;
+    await rewritePart(ds, 1, day2.rows.map((r) => ({ ...r, trade_id: (r['trade_id'] as bigint) - 1_000_000n })));
+    const report = await validateDataset(ds.dir);
+    expectOnly(report, { trade_id_gap: 1 });
+    expect(report.issues[0]).toMatchObject({ file: day2.file, row: 0, missing: 0, message: containing('ids go back in time order') });
+    expect(report.stats.missingTradeIds).toBe(0);
+  });
+
+  it('follows a funding interval change in data without an interval column', async () => {
+    const rows: Row[] = [];
+    let t = JAN1;
+    for (let k = 0; k < 42; k++) {
+      rows.push({ timestamp: BigInt(t), timeframe: '1m', funding_rate: 0.0001, funding_time: BigInt(t), funding_interval_hours: null, mark_price: 42_000 });
+      t += (k < 11 ? 8 : 4) * HOUR;
+    }
+    const ds = await createDataset('futures', { rows });
+    expectOnly(await validateDataset(ds.dir), {});
+    // A missing event is still found.
+    const gap = await createDataset('futures', { rows: rows.filter((_, k) => k !== 30) });
+    expectOnly(await validateDataset(gap.dir), { funding_irregular: 1 });
+  });
+
+  it('treats a sampled source row that lost a key conflict by policy as dropped, not as a mismatch', async () => {
+    const tmp = tempDir();
+    const identity = { kind: 'klines', exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1m' } as const;
+    const candles = klineRows().slice(0, 20);
+    const line = (r: Row, close = r['close']): string => [r['timestamp'], r['open'], r['high'], r['low'], close, r['volume']].join(',');
+    const csv = ['timestamp,open,high,low,close,volume', ...candles.map((r) => line(r)), line(candles[3]!, Number(candles[3]!['close']) + 0.25)].join('\n');
+    writeFileSync(join(tmp, 'source.csv'), `${csv}\n`);
+    const source = openSource(join(tmp, 'source.csv'), { kind: 'klines' });
+    const report = await writePartitions(source, { outputDir: join(tmp, 'unified'), dataset: identity, onConflict: 'keep-last' });
+    expect(report.conflictsResolved).toBe(1);
+    const ds: Dataset = { tmp, dir: report.datasetDir, kind: 'klines', compression: 'snappy', parts: [] };
+    const manifest = datasetManifest(identity, await manifestEntries(ds, report.partitions.flatMap((p) => p.files.map((f) => `${p.path}/${f.name}`))));
+    await writeDatasetManifest(ds.dir, manifest);
+    const stat = statSync(join(tmp, 'source.csv'));
+    const sources = [{ path: 'source.csv', size: stat.size, mtime: stat.mtime.toISOString(), mtime_ms: stat.mtimeMs, sha256: sha256(readFileSync(join(tmp, 'source.csv'))), format: 'csv', role: 'consolidated', rows_read: 21, rows_skipped: 0 }];
+    const entry = datasetMetadata({ identity, manifest, sources, run: runRecordOf(report, 21, iso(JAN1)) });
+    await writeJsonFile(join(tmp, 'unified', 'metadata.json'), updateUnifiedMetadata(undefined, [entry], { converter: { name: 'unified', version: '0.0.0' }, now: new Date(JAN1) }));
+    const validated = await validateDataset(ds.dir, { sources: true });
+    expectOnly(validated, {});
+    expect(validated.stats.sources).toMatchObject({ sampled: 21, verified: 20, droppedByPolicy: 1 });
+  });
+});
+
 describe('duplicate_key', () => {
   it('fires across files: a trade id in the files of two days, naming the other file', async () => {
     const ds = await createDataset('aggtrades');
@@ -1010,10 +1095,10 @@ describe('reconciliation with the sources', () => {
     const report = await validateDataset(c.dir, { sources: true });
     expect(report.issues).toEqual([]);
     expect(report.stats.metadata).toBe(true);
-    expect(report.stats.sources).toEqual({ files: 1, filesRead: 1, rowsRead: 60, rowsSkipped: 0, sampled: 60, verified: 60 });
+    expect(report.stats.sources).toEqual({ files: 1, filesRead: 1, rowsRead: 60, rowsSkipped: 0, sampled: 60, verified: 60, droppedByPolicy: 0 });
     // A smaller sample, seeded: the same rows each time.
     const small = await validateDataset(c.dir, { sources: true, sampleSize: 7, seed: 3 });
-    expect(small.stats.sources).toMatchObject({ sampled: 7, verified: 7 });
+    expect(small.stats.sources).toMatchObject({ sampled: 7, verified: 7, droppedByPolicy: 0 });
     expect(small.issues).toEqual([]);
   });
 
@@ -1038,7 +1123,7 @@ describe('reconciliation with the sources', () => {
         message: containing(`has volume ${(row['volume'] as number) + 0.5} in the output, ${String(row['volume'])} in the source`),
       },
     ]);
-    expect(report.stats.sources).toMatchObject({ sampled: 60, verified: 59 });
+    expect(report.stats.sources).toMatchObject({ sampled: 60, verified: 59, droppedByPolicy: 0 });
   });
 
   it('sample_mismatch reports a source row missing from the output', async () => {
@@ -1061,7 +1146,7 @@ describe('reconciliation with the sources', () => {
     expect(report.issues).toEqual([
       { code: 'checksum_mismatch', severity: 'error', dataset: c.dir, against: 'metadata', expected: recorded, actual: sha256(readFileSync(join(c.tmp, SOURCE))), message: containing(`source ${SOURCE}: changed since the conversion`) },
     ]);
-    expect(report.stats.sources).toEqual({ files: 1, filesRead: 0, rowsRead: 0, rowsSkipped: 0, sampled: 0, verified: 0 });
+    expect(report.stats.sources).toEqual({ files: 1, filesRead: 0, rowsRead: 0, rowsSkipped: 0, sampled: 0, verified: 0, droppedByPolicy: 0 });
   });
 
   it('checksum_mismatch when the source is gone', async () => {
@@ -1101,7 +1186,7 @@ describe('reconciliation with the sources', () => {
     const ds = await createDataset('klines');
     const report = await validateDataset(ds.dir, { sources: true });
     expectOnly(report, {});
-    expect(report.stats.sources).toEqual({ files: 0, filesRead: 0, rowsRead: 0, rowsSkipped: 0, sampled: 0, verified: 0, unavailable: containing('no entry in metadata.json') });
+    expect(report.stats.sources).toEqual({ files: 0, filesRead: 0, rowsRead: 0, rowsSkipped: 0, sampled: 0, verified: 0, droppedByPolicy: 0, unavailable: containing('no entry in metadata.json') });
   });
 });
 

@@ -94,7 +94,7 @@ describeWithRealFixtures('validateDataset on real USD-M futures klines', (fixtur
     const { dir: dataset } = await convert(source, { kind: 'klines', exchange: 'binanceusdm', symbol: 'BTCUSDT', timeframe: '1m' });
     const report = await validateDataset(dataset, { sources: true });
     expect(report.issues).toEqual([]);
-    expect(report.stats.sources).toEqual({ files: 1, filesRead: 1, rowsRead: 1440, rowsSkipped: 0, sampled: 1000, verified: 1000 });
+    expect(report.stats.sources).toEqual({ files: 1, filesRead: 1, rowsRead: 1440, rowsSkipped: 0, sampled: 1000, verified: 1000, droppedByPolicy: 0 });
   });
 });
 
@@ -126,6 +126,6 @@ describeWithRealFixtures('validateDataset on real aggTrades', (fixtures) => {
     const { dir: dataset } = await convert(join(fixtures, 'aggtrades/spot/BTCUSDT-aggTrades-2026-01-01.csv'), { kind: 'aggtrades', exchange: 'binance', symbol: 'BTCUSDT' });
     const report = await validateDataset(dataset, { sources: true });
     expect(report.issues).toEqual([]);
-    expect(report.stats.sources).toEqual({ files: 1, filesRead: 1, rowsRead: 5000, rowsSkipped: 0, sampled: 1000, verified: 1000 });
+    expect(report.stats.sources).toEqual({ files: 1, filesRead: 1, rowsRead: 5000, rowsSkipped: 0, sampled: 1000, verified: 1000, droppedByPolicy: 0 });
   });
 });

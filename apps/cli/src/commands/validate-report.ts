@@ -120,7 +120,7 @@ export function formatDatasetSection(dataset: ValidatedDataset, options: Validat
   else if (sources !== null) {
     const skipped = sources.rowsSkipped > 0 ? ` (${formatCount(sources.rowsSkipped)} skipped)` : '';
     lines.push(
-      `  sources: ${formatCount(sources.filesRead)}/${formatCount(sources.files)} re-read, ${plural(sources.rowsRead, 'row')}${skipped}, sample verified ${formatCount(sources.verified)}/${formatCount(sources.sampled)}`,
+      `  sources: ${formatCount(sources.filesRead)}/${formatCount(sources.files)} re-read, ${plural(sources.rowsRead, 'row')}${skipped}, sample verified ${formatCount(sources.verified)}/${formatCount(sources.sampled)}${sources.droppedByPolicy > 0 ? ` (${formatCount(sources.droppedByPolicy)} dropped by the --on-conflict policy)` : ''}`,
     );
   }
   lines.push(`  ${verdict(report.ok, stats.errors, stats.warnings, options.marks)}`);

@@ -205,7 +205,7 @@ describe('unified validate', () => {
     const json = await run([...BASE, '--sources', '--type', 'aggtrades', '--json'], cwd);
     expect(json.code).toBe(0);
     const doc = JSON.parse(json.out) as JsonDoc;
-    expect(doc.stats.datasets[0]!['sources']).toEqual({ files: 1, filesRead: 1, rowsRead: TRADE_ROWS, rowsSkipped: 0, sampled: 1000, verified: 1000 });
+    expect(doc.stats.datasets[0]!['sources']).toEqual({ files: 1, filesRead: 1, rowsRead: TRADE_ROWS, rowsSkipped: 0, sampled: 1000, verified: 1000, droppedByPolicy: 0 });
 
     const stray = await run([...BASE, '--sample-size', '10'], cwd);
     expect([stray.code, stray.err]).toEqual([0, 'warning: --sample-size has no effect without --sources\n']);

@@ -119,7 +119,7 @@ export function registerValidateCommand(program: Command, context: CliContext): 
     .option('--timeframe <tf>', 'kline interval', '1m')
     .option('--type <types>', 'data types to check, comma-separated or repeated: klines, aggtrades, futures (default: every one that has a dataset)', repeatableListOption(DATA_KINDS))
     .option('--sources', 'also re-read the source files recorded in metadata.json: counts and a sample of rows')
-    .option('--sample-size <n>', 'source rows sampled and looked up in the output (with --sources)', integerOption(0, 10_000_000), 1000)
+    .option('--sample-size <n>', 'source rows sampled and looked up in the output (with --sources)', integerOption(0, 100_000), 1000)
     .option('--seed <n>', 'seed of the sample, to repeat a run (with --sources)', integerOption(0, 4_294_967_295), 1)
     // Commander shows no default for a negated option: say it in the description.
     .option('--no-checksums', 'do not hash the data files against the manifest (default: hashed)')
