@@ -275,6 +275,22 @@ describe('convert: a commit that fails half-way', () => {
     expect((await run(dataDir)).noop).toBe(true);
   });
 
+  it('converts again the datasets a dead run left in its commit marker, even when nothing else tells', async () => {
+    const dataDir = freshDir();
+    writeInputs(dataDir, { klines: klinesCsv(DAY, 60), futures: fundingCsv() });
+    await run(dataDir);
+    // A run that died between its data renames and its metadata renames (same file sizes: nothing else shows it).
+    writeFileSync(join(dataDir, 'unified', '.commit-pending.json'), JSON.stringify({ datasets: ['klines/binance_BTCUSDT_1m'] }));
+    const again = await run(dataDir);
+    expect(again.noop).toBe(false);
+    expect(again.datasets.map((d) => [d.kind, d.status])).toEqual([
+      ['klines', 'written'],
+      ['futures', 'unchanged'],
+    ]);
+    expect(existsSync(join(dataDir, 'unified', '.commit-pending.json'))).toBe(false);
+    expect((await run(dataDir)).noop).toBe(true);
+  });
+
   it('changes nothing when aborted while reading (Ctrl-C)', async () => {
     const dataDir = freshDir();
     writeInputs(dataDir, { klines: klinesCsv(DAY, 60) });

@@ -50,6 +50,7 @@ import {
   type ParquetEngineName,
   type StagedWrite,
   type WriteReport,
+  failpoint,
   recoverInterruptedWrites,
   stagePartitions,
 } from '@unified/partition-writer';
@@ -72,6 +73,7 @@ import {
 } from '@unified/schemas';
 import type { ConvertEvent, ConvertOptions, ConvertResult, ConvertSource, ConvertedDataset } from './convert-types.js';
 import { createStreamChecks, reconcileWrite } from '@unified/validator';
+import { clearCommitPending, markCommitPending, pendingCommits } from './commit-marker.js';
 import { type SourceFingerprint, assertUnchangedSince, fingerprintSources } from './source-fingerprints.js';
 import { VERSION } from './version.js';
 
@@ -330,6 +332,8 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       // What another run may have committed while this one waited for the locks counts, not what was read before.
       const lockedMetadata = await readUnifiedMetadata(unifiedDir);
       const lockedConfig = await readUnifiedConfig(unifiedDir);
+      // Datasets whose data a dead run committed before their metadata: their metadata cannot be trusted.
+      const halfCommitted = await pendingCommits(unifiedDir);
       const results = new Map<DataKind, ConvertedDataset>();
       const todo: DatasetWork[] = [];
       for (const early of works) {
@@ -343,6 +347,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
         const work: DatasetWork = { ...early, previousEntry: entry, settings: resolveSettings(options, recorded, lockedConfig?.defaults, configPath) };
         const unchanged =
           !forceRerun &&
+          !halfCommitted.has(datasetRelativePath(work.identity)) &&
           entry !== undefined &&
           manifest !== undefined &&
           sameSources(entry.sources, work.fingerprints) &&
@@ -507,12 +512,22 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
             stagedFiles.push(await stageUnifiedConfig(unifiedDir, updateUnifiedConfig(configNow, configs, BUILT_IN_DEFAULTS)));
             signal?.throwIfAborted();
 
-            // The commit point: every journal is written before the first rename.
-            for (const { write } of staged) await write.prepareCommit();
+            // The commit point: every journal is written before the first rename, and the marker says that the
+            // metadata of these datasets is about to be replaced.
+            const committing = staged.map(({ work }) => datasetRelativePath(work.identity));
+            await markCommitPending(unifiedDir, committing);
+            try {
+              for (const { write } of staged) await write.prepareCommit();
+            } catch (error) {
+              await clearCommitPending(unifiedDir, committing);
+              throw error;
+            }
             progress.committing = true;
             const reports = new Map<DataKind, WriteReport>();
             for (const { work, write } of staged) reports.set(work.kind, await write.commit());
+            failpoint('before-metadata-rename');
             for (const file of stagedFiles) await file.commit();
+            await clearCommitPending(unifiedDir, committing);
             progress.committed = true;
             emit({ type: 'committed', datasets: staged.map(({ work }) => datasetRelativePath(work.identity)) });
 

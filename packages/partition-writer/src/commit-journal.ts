@@ -58,7 +58,8 @@ async function exists(path: string): Promise<boolean> {
  */
 export async function applyJournal(datasetDir: string, stagingDir: string, partitions: readonly JournalPartition[]): Promise<string[]> {
   const removed: string[] = [];
-  for (const partition of partitions) {
+  for (const [i, partition] of partitions.entries()) {
+    if (i > 0) failpoint('between-partitions');
     const dir = join(datasetDir, partition.dir);
     await mkdir(dir, { recursive: true });
     for (const file of partition.files) {

@@ -5,6 +5,8 @@
 
 /** Where the writer can be made to crash, in the order a run passes them. */
 export const FAILPOINTS = [
+  /** After the first batch of the input was taken in (reading has begun, nothing is staged yet). */
+  'mid-read',
   /** After the first partition file was written and fsynced in the staging folder. */
   'after-temp-write',
   /** After every file was staged, before the first rename into a partition. */
@@ -13,6 +15,10 @@ export const FAILPOINTS = [
   'after-rename',
   /** After a partition's new files are in place, before its stale files are removed. */
   'before-stale-removal',
+  /** After the first partition was committed completely, before the next one (a run with several partitions). */
+  'between-partitions',
+  /** After every dataset's data was committed, before metadata.json, _config.json and the manifests are renamed (the converter). */
+  'before-metadata-rename',
 ] as const;
 
 /** One of {@link FAILPOINTS}. */

@@ -20,7 +20,7 @@ export { PARQUET_COMPRESSIONS, PARQUET_ENGINES } from './parquet-engine.js';
 export type { EncodedFile, ParquetCompression, ParquetEngineName } from './parquet-engine.js';
 
 // Crash testing
-export { FAILPOINTS } from './failpoints.js';
+export { FAILPOINTS, failpoint } from './failpoints.js';
 export type { Failpoint } from './failpoints.js';
 
 // Day splitting

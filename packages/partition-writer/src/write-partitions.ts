@@ -284,6 +284,7 @@ export async function stagePartitions(batches: AsyncIterable<arrow.RecordBatch>,
       signal?.throwIfAborted();
       assertSchema(kind, fileSchema, batch.schema);
       assertNoRequiredNulls(kind, fileSchema, batch);
+      if (rowsIn === 0 && batch.numRows > 0) failpoint('mid-read');
       rowsIn += batch.numRows;
       const times = batch.getChild('timestamp')!.toArray() as BigInt64Array;
       const keys = batch.getChild(keyName)!.toArray() as BigInt64Array;
