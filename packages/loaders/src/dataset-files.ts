@@ -3,10 +3,11 @@
  * (or whose time span, for `year`/`month`/`day`) no conjunction of the filter can match is never listed, so a
  * one-day query on ten years of days lists a handful of folders, not thousands. Works on any hive layout
  * (ours, DuckDB's `PARTITION_BY`, pyarrow's `write_dataset`); names starting with `.` or `_` are not data (D4).
+ * Symbolic links are followed only while they stay inside the dataset folder; one that leads out is refused.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UnifiedError, parsePartitionSegment } from '@unified/schemas';
+import { UnifiedError, assertInsideDirectory, parsePartitionSegment } from '@unified/schemas';
 import { type CompiledFilter, type CompiledTerm, type ComparableKind, matches, timestampBounds } from './dataset-filter.js';
 
 /** Partition keys with the types of decision D1; any other key compares as text. */
@@ -94,9 +95,18 @@ export async function findDatasetFiles(root: string, filter: CompiledFilter, sta
     const names = (a: { name: string }, b: { name: string }): number => a.name.localeCompare(b.name, 'en', { numeric: true });
     for (const entry of entries.sort(names)) {
       if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue;
-      if (entry.isFile() && entry.name.endsWith('.parquet')) {
+      let isFile = entry.isFile();
+      let isDirectory = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        // A link is followed only while it stays inside the dataset: a reader never reads what it was not given.
+        await assertInsideDirectory(root, join(dir, entry.name), 'the dataset entry', 'INVALID_PARTITION_PATH');
+        const target = await stat(join(dir, entry.name)).catch(() => undefined);
+        isFile = target?.isFile() === true;
+        isDirectory = target?.isDirectory() === true;
+      }
+      if (isFile && entry.name.endsWith('.parquet')) {
         if (out.length < atMost) out.push({ path: join(dir, entry.name), partition });
-      } else if (entry.isDirectory()) {
+      } else if (isDirectory) {
         // A folder that is not key=value (notes, a checkpoint) is not part of the dataset, as DuckDB sees it.
         let segment;
         try {

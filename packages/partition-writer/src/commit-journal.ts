@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UnifiedError, isHiddenName, isTemporaryFileName, writeFileAtomically } from '@unified/schemas';
+import { assertInsideDirectory, isHiddenName, isTemporaryFileName, UnifiedError, writeFileAtomically } from '@unified/schemas';
 import { failpoint } from './failpoints.js';
 
 /** Name of the journal inside a staging folder. */
@@ -61,6 +61,8 @@ export async function applyJournal(datasetDir: string, stagingDir: string, parti
   for (const [i, partition] of partitions.entries()) {
     if (i > 0) failpoint('between-partitions');
     const dir = join(datasetDir, partition.dir);
+    // A partition folder that is a symbolic link out of the dataset is refused, not written through.
+    await assertInsideDirectory(datasetDir, dir, 'the partition folder', 'WRITE_FAILED');
     await mkdir(dir, { recursive: true });
     for (const file of partition.files) {
       const staged = join(stagingDir, file.staged);

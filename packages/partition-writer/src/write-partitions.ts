@@ -14,18 +14,7 @@ import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { ParquetFile } from 'parquet-wasm';
-import {
-  type DataKind,
-  PROCESS_STARTED_MS,
-  UnifiedError,
-  canonicalDatasetIdentity,
-  dateOfDayNumber,
-  datasetRelativePath,
-  datasetSchemaFor,
-  isProcessAlive,
-  parseDataFileName,
-  partitionPath,
-} from '@unified/schemas';
+import { assertInsideDirectory, canonicalDatasetIdentity, type DataKind, datasetRelativePath, datasetSchemaFor, dateOfDayNumber, isProcessAlive, parseDataFileName, partitionPath, PROCESS_STARTED_MS, UnifiedError } from '@unified/schemas';
 import { COMMIT_JOURNAL, type JournalPartition, applyJournal, isDataFile, readJournal, writeJournal } from './commit-journal.js';
 import { dayRuns } from './day-runs.js';
 import { DaySpill } from './day-spill.js';
@@ -215,6 +204,8 @@ export async function stagePartitions(batches: AsyncIterable<arrow.RecordBatch>,
     return partitionPath(kind, identity.kind === 'klines' ? { exchange: identity.exchange, symbol: identity.symbol, timeframe: identity.timeframe, ...date } : { exchange: identity.exchange, symbol: identity.symbol, ...date });
   };
 
+  // Nothing is written outside the output folder, also not through a symbolic link inside it.
+  await assertInsideDirectory(options.outputDir, datasetDir, 'the dataset folder', 'WRITE_FAILED');
   const createdFrom = await mkdir(datasetDir, { recursive: true });
   await recoverAbandonedStaging(datasetDir);
   // pid and process start: a container restarting under the same pid still recognises its predecessor's folder.

@@ -77,7 +77,9 @@ const CHECKS: readonly {
 ];
 
 function issue(field: IdentifierField, value: string, rule: IdentifierRule, expected: string): IdentifierResult {
-  return { success: false, issue: { field, value, rule, message: `invalid ${field} ${JSON.stringify(value)}: ${expected} (rule: ${rule})` } };
+  // A long value is shortened in the message, so a pasted blob cannot flood the terminal.
+  const shown = value.length > 48 ? `${value.slice(0, 45)}...` : value;
+  return { success: false, issue: { field, value, rule, message: `invalid ${field} ${JSON.stringify(shown)}${shown === value ? '' : ` (${value.length} characters)`}: ${expected} (rule: ${rule})` } };
 }
 
 function canonical(field: IdentifierField, value: string): string {

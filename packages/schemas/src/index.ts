@@ -121,3 +121,4 @@ export type { AssertPlausibleOptions, TimeWindow } from './plausible-time.js';
 
 // Processes
 export { PROCESS_STARTED_MS, isProcessAlive } from './process-identity.js';
+export { assertInsideDirectory, isInsideDirectory, realLocation } from './path-containment.js';
