@@ -8,7 +8,7 @@ import { floorDiv } from '@unified/schemas';
 import { type RawColumn, isNullAt } from './raw-column.js';
 import { type BatchLocation, type RowIssues, quoteValue } from './row-issues.js';
 import { parseBooleanText, parseDateTimeText, parseDecimalText, parseIntegerText } from './text-values.js';
-import type { TimestampUnit } from './timestamp-unit.js';
+import { type TimestampUnit, magnitudeReadingMs } from './timestamp-unit.js';
 
 /** Where conversion errors go. */
 export interface ConversionContext {
@@ -211,14 +211,16 @@ export function toEpochMicros(column: RawColumn, required: boolean, context: Con
     if (ms < minMs || ms > maxMs) context.issues.rejectTimestamp(context.location, index, column.name, ms);
     return us;
   };
-  // The unit under which an integer is plausible; out-of-window values keep the nearest reading for the message.
+  // The unit under which an integer is plausible; out-of-window values are reported in the unit their number of
+  // digits suggests (a 16-digit time of 2101 as 2101 in µs, not as the year 132970 in ms).
   const fromInteger = (value: number | bigint, index: number): number => {
     const raw = typeof value === 'bigint' && value <= 9_007_199_254_740_991n && value >= -9_007_199_254_740_991n ? Number(value) : value;
     if (typeof raw === 'number' && Number.isSafeInteger(raw)) {
       if (raw * 1000 >= minMs && raw * 1000 <= maxMs) return encodings.add('s'), raw * 1_000_000;
       if (raw >= minMs && raw <= maxMs) return encodings.add('ms'), raw * 1000;
       if (raw >= minMs * 1000 && raw <= maxMs * 1000 + 999) return encodings.add('us'), raw;
-      return plausible(raw * 1000, index);
+      context.issues.rejectTimestamp(context.location, index, column.name, magnitudeReadingMs(raw));
+      return 0;
     }
     const big = BigInt(raw);
     const ms = Number(floorDiv(big, 1_000_000n));

@@ -51,6 +51,9 @@ export async function detectSourceFormat(path: string): Promise<SourceFormat> {
       throw new UnifiedError({ code: 'SOURCE_CORRUPT', message: `${path}: gzip-compressed; decompress it first (gunzip), or keep it as a Binance zip` });
     }
     if (bytes.some((byte) => byte < 0x09 || (byte > 0x0d && byte < 0x20))) {
+      // Binary content named as Parquet or zip: the reader of that format says what is wrong (a wrong magic number).
+      if (/\.parquet$/iu.test(path)) return 'parquet';
+      if (/\.zip$/iu.test(path)) return 'zip';
       throw new UnifiedError({ code: 'SOURCE_CORRUPT', message: `${path}: binary content that is not Parquet or zip; expected Parquet, CSV, a Binance zip or JSON` });
     }
     const text = bytes.toString('utf8').replace(/^\uFEFF/u, '').trimStart();

@@ -50,6 +50,12 @@ describe('conversions', () => {
     expect(TimestampRangeError.isInstance(caught)).toBe(true);
     expect((caught as Error).message).toMatch(/^aggtrades\.csv:7: column "transact_time" 1704067 \(1970-01-01T00:28:24\.067Z\)/u);
   });
+
+  it('shows a value that fits no unit in the unit its digits suggest', () => {
+    expect(() => plausibleEpochMs(4_133_980_800_276_733, {}, window)).toThrow(/4133980800276 \(2101-01-01T00:00:00\.276Z\)/u);
+    expect(() => plausibleEpochMs(4_133_980_800_276_733_000n, {}, window)).toThrow(/4133980800276 \(2101-01-01T00:00:00\.276Z\)/u);
+    expect(() => plausibleEpochMs(4_133_980_800, {}, window)).toThrow(/4133980800000 \(2101-01-01T00:00:00\.000Z\)/u);
+  });
 });
 
 describeWithRealFixtures('units of real Binance files', (fixtures) => {

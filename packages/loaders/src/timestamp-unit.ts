@@ -49,14 +49,32 @@ export function detectTimestampUnit(value: number | bigint, window: TimeWindow =
 }
 
 /**
+ * The milliseconds a value that fits no unit most likely stands for, for messages: the unit its number of digits
+ * suggests (10–11 seconds, 15–16 microseconds, 17 or more nanoseconds, else milliseconds), so that a 16-digit
+ * microsecond time of 2101 reads as 2101, not as the year 132970 in milliseconds.
+ *
+ * @example
+ * magnitudeReadingMs(4_133_980_800_276_733) // 4133980800276 (2101-01-01T00:00:00.276Z, as µs)
+ * magnitudeReadingMs(1_704_067)             // 1704067 (1970 whatever the unit: read as ms)
+ */
+export function magnitudeReadingMs(value: number | bigint): number {
+  if (typeof value === 'number' && !Number.isFinite(value)) return value;
+  const big = typeof value === 'bigint' ? value : BigInt(Math.trunc(value));
+  const digits = (big < 0n ? -big : big).toString().length;
+  if (digits >= 17) return toEpochMs(big, 'ns');
+  if (digits >= 15) return toEpochMs(big, 'us');
+  if (digits === 10 || digits === 11) return toEpochMs(big, 's');
+  return Number(big);
+}
+
+/**
  * Milliseconds of `value` after detecting its unit, or a {@link TimestampRangeError} naming file, row, column
  * and value when no unit makes it plausible.
  */
 export function plausibleEpochMs(value: number | bigint, location: TimestampLocation = {}, window: TimeWindow = plausibleTimeWindow()): number {
   const unit = detectTimestampUnit(value, window);
   if (unit === null) {
-    const timestampMs = typeof value === 'bigint' ? Number(value) : value;
-    throw new TimestampRangeError({ timestampMs, minMs: window.minMs, maxMs: window.maxMs, ...location });
+    throw new TimestampRangeError({ timestampMs: magnitudeReadingMs(value), minMs: window.minMs, maxMs: window.maxMs, ...location });
   }
   return toEpochMs(value, unit);
 }

@@ -51,6 +51,10 @@ describe('bad rows name file, line, column and value', () => {
     ['a value that is 1970 in every unit', '1704067', /1704067 \(1970-01-01T00:28:24\.067Z\)/u],
     ['a 19-digit value that is past 2100 even as nanoseconds', '9000000000000000000', /9000000000000 \(2255-/u],
     ['a date after 2100', String(Date.UTC(2101, 0, 1)), /2101-01-01/u],
+    // Out of the window in every unit, a value is shown in the unit its digits suggest, not always as ms.
+    ['a 16-digit microsecond time after 2100', '4133980800276733', /4133980800276 \(2101-01-01T00:00:00\.276Z\)/u],
+    ['a 10-digit seconds time after 2100', '4133980800', /4133980800000 \(2101-01-01T00:00:00\.000Z\)/u],
+    ['a 10-digit seconds time before 2009', '1000000000', /1000000000000 \(2001-09-09T01:46:40\.000Z\)/u],
   ])('refuses %s', async (_name, time, message) => {
     const error = await failure(file(`time-${time}.csv`, aggCsv(AGG_ROW(1), AGG_ROW(2, '1', '1', time))));
     expect(error.code).toBe('TIMESTAMP_OUT_OF_RANGE');
@@ -107,6 +111,18 @@ describe('files that cannot be read at all', () => {
   it('a Parquet file with a wrong magic number', async () => {
     const error = await failure(file('magic.parquet', 'PAR2 this is not parquet PAR1'));
     expect([error.code, error.message]).toEqual(['SOURCE_CORRUPT', expect.stringMatching(/magic\.parquet: not a readable Parquet file: it does not start with the PAR1 magic/u)]);
+  });
+
+  it('a binary Parquet file whose magic number is not PAR1', async () => {
+    const whole = join(dir, 'whole-magic.parquet');
+    await queryDuckDb(`COPY (SELECT range AS agg_trade_id, 1.5 AS price, 2.5 AS quantity, 1767225600000 + range AS transact_time, true AS is_buyer_maker FROM range(100)) TO ${sqlString(whole)} (FORMAT parquet)`);
+    const bytes = readFileSync(whole);
+    bytes.write('PAR0', 0, 'latin1');
+    const error = await failure(file('magic0.parquet', bytes));
+    expect([error.code, error.message]).toEqual(['SOURCE_CORRUPT', expect.stringMatching(/magic0\.parquet: not a readable Parquet file: it does not start with the PAR1 magic bytes/u)]);
+    // Binary content named as a zip is left to the zip reader too; under any other name it is refused as binary.
+    expect((await failure(file('magic0.zip', bytes))).message).toMatch(/magic0\.zip: not a readable zip archive/u);
+    expect((await failure(file('magic0.bin', bytes))).message).toMatch(/magic0\.bin: binary content that is not Parquet or zip/u);
   });
 
   it('a truncated Parquet file', async () => {
