@@ -459,6 +459,9 @@ describe('convert: the validator on the stream and after the write', () => {
       expect(report.stats.sources!.verified).toBe(report.stats.sources!.sampled);
     }
     expect(result.datasets.map((d) => [d.kind, d.report.stats.rows])).toEqual([['klines', 1440], ['aggtrades', 5000], ['futures', 3]]);
+    // The unified/ folder itself given as the data directory: said so, instead of "convert first".
+    const nested = await failure(validate({ dataDir: join(dataDir, 'unified'), exchange: 'binance', symbol: 'BTCUSDT' }));
+    expect([nested.code, nested.message]).toEqual(['SOURCE_NOT_FOUND', expect.stringContaining(`--data-dir is the folder that holds unified/: use --data-dir ${dataDir}`)]);
   });
 });
 

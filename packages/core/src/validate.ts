@@ -3,7 +3,7 @@
  * of the timeframe, aggtrades and futures — validated with `@unified/validator`, one after another.
  */
 import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { BASE_TIMEFRAME, DATA_KINDS, type DataKind, UNIFIED_DIR_NAME, UnifiedError, datasetRelativePath, normalizeExchange, normalizeSymbol, normalizeTimeframe } from '@unified/schemas';
 import { type ValidateOptions, type ValidationProgress, type ValidationReport, validateDataset } from '@unified/validator';
 
@@ -85,10 +85,12 @@ export async function validate(options: ValidateJobOptions): Promise<ValidateJob
     datasets.push({ kind, name, report });
   }
   if (datasets.length === 0) {
-    throw new UnifiedError({
-      code: 'SOURCE_NOT_FOUND',
-      message: `no dataset of ${exchange} ${symbol} (${missing.map((m) => m.name).join(', ')}) under ${unifiedDir}; convert first (unified convert --data-dir ${dataDir} --exchange ${exchange} --symbol ${symbol})`,
-    });
+    // A common slip: the unified/ folder itself given as the data directory.
+    const nested = basename(resolve(dataDir)) === UNIFIED_DIR_NAME && (await isFolder(join(resolve(dataDir), kinds[0] ?? 'klines')));
+    const hint = nested
+      ? `--data-dir is the folder that holds unified/: use --data-dir ${dirname(dataDir)}`
+      : `convert first (unified convert --data-dir ${dataDir} --exchange ${exchange} --symbol ${symbol}${timeframe === BASE_TIMEFRAME ? '' : ` --timeframe ${timeframe}`})`;
+    throw new UnifiedError({ code: 'SOURCE_NOT_FOUND', message: `no dataset of ${exchange} ${symbol} (${missing.map((m) => m.name).join(', ')}) under ${unifiedDir}; ${hint}` });
   }
   return { ok: datasets.every((d) => d.report.ok), unifiedDir, exchange, symbol, timeframe, datasets, missing, durationMs: performance.now() - started };
 }

@@ -55,18 +55,19 @@ export function checkAgainstMetadata(dataset: string, entry: DatasetMetadata, ob
   const rows = [...observed.rows.values()].reduce((n, r) => n + r, 0);
   const bytes = observed.files.reduce((n, f) => n + f.bytes, 0);
   const partitions = new Set(observed.files.map((f) => f.partition)).size;
-  const compare = (what: string, expected: number, actual: number): void => {
+  const compare = (what: string, expected: number, actual: number, show: (n: number) => string = String): void => {
     if (expected === actual) return;
-    issues.add({ code: 'row_count_mismatch', dataset, against: 'metadata', expected, actual, message: `${what}: ${actual} on disk, metadata.json says ${expected}` });
+    issues.add({ code: 'row_count_mismatch', dataset, against: 'metadata', expected, actual, message: `${what}: ${show(actual)} on disk, metadata.json says ${show(expected)}` });
   };
+  const iso = (ms: number): string => new Date(ms).toISOString();
   compare('rows', entry.rows, rows);
   compare('data files', entry.files, observed.files.length);
   compare('partitions', entry.partitions, partitions);
   if (entry.bytes !== bytes) {
     issues.add({ code: 'checksum_mismatch', dataset, against: 'metadata', expected: `${entry.bytes} bytes`, actual: `${bytes} bytes`, message: `data files: ${bytes} bytes on disk, metadata.json says ${entry.bytes}` });
   }
-  if (observed.minTimestamp !== null && entry.min_timestamp !== null) compare('first timestamp', entry.min_timestamp, observed.minTimestamp);
-  if (observed.maxTimestamp !== null && entry.max_timestamp !== null) compare('last timestamp', entry.max_timestamp, observed.maxTimestamp);
+  if (observed.minTimestamp !== null && entry.min_timestamp !== null) compare('first timestamp', entry.min_timestamp, observed.minTimestamp, iso);
+  if (observed.maxTimestamp !== null && entry.max_timestamp !== null) compare('last timestamp', entry.max_timestamp, observed.maxTimestamp, iso);
   const run = entry.last_run;
   const accounted = run.rows_written + run.duplicates_dropped + run.conflicts_resolved + run.rows_skipped;
   if (run.existing_data !== 'merge' && run.rows_read !== accounted) {

@@ -96,11 +96,11 @@ export async function reconcileSources(root: string, kind: DataKind, entry: Data
       await stat(path);
       sha256 = await sha256OfFile(path);
     } catch {
-      issues.add({ code: 'checksum_mismatch', dataset: root, against: 'metadata', expected: record.sha256, actual: 'missing', message: `source ${record.path}: gone since the conversion; cannot reconcile it` });
+      issues.add({ code: 'checksum_mismatch', dataset: root, source: record.path, against: 'metadata', expected: record.sha256, actual: 'missing', message: `source ${record.path}: gone since the conversion; cannot reconcile it` });
       continue;
     }
     if (sha256 !== record.sha256) {
-      issues.add({ code: 'checksum_mismatch', dataset: root, against: 'metadata', expected: record.sha256, actual: sha256, message: `source ${record.path}: changed since the conversion (sha256 ${sha256.slice(0, 12)}…, recorded ${record.sha256.slice(0, 12)}…); convert again` });
+      issues.add({ code: 'checksum_mismatch', dataset: root, source: record.path, against: 'metadata', expected: record.sha256, actual: sha256, message: `source ${record.path}: changed since the conversion (sha256 ${sha256.slice(0, 12)}…, recorded ${record.sha256.slice(0, 12)}…); convert again` });
       continue;
     }
     // Read as the conversion did: the same stream checks, and skipping only when the conversion skipped.
@@ -124,10 +124,10 @@ export async function reconcileSources(root: string, kind: DataKind, entry: Data
     rowsRead += summary.rowsRead;
     rowsSkipped += summary.rowsSkipped;
     if (summary.rowsRead !== record.rows_read) {
-      issues.add({ code: 'row_count_mismatch', dataset: root, against: 'source', expected: record.rows_read, actual: summary.rowsRead, message: `source ${record.path}: ${summary.rowsRead} rows now, ${record.rows_read} when converted` });
+      issues.add({ code: 'row_count_mismatch', dataset: root, source: record.path, against: 'source', expected: record.rows_read, actual: summary.rowsRead, message: `source ${record.path}: ${summary.rowsRead} rows now, ${record.rows_read} when converted` });
     }
     if (summary.rowsSkipped !== record.rows_skipped) {
-      issues.add({ code: 'row_count_mismatch', dataset: root, against: 'source', expected: record.rows_skipped, actual: summary.rowsSkipped, message: `source ${record.path}: ${summary.rowsSkipped} bad rows skipped now, ${record.rows_skipped} when converted` });
+      issues.add({ code: 'row_count_mismatch', dataset: root, source: record.path, against: 'source', expected: record.rows_skipped, actual: summary.rowsSkipped, message: `source ${record.path}: ${summary.rowsSkipped} bad rows skipped now, ${record.rows_skipped} when converted` });
     }
   }
   const { verified, droppedByPolicy } = await verifySample(root, kind, sample, columns, entry, issues, signal);

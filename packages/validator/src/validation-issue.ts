@@ -115,6 +115,8 @@ export type CountSource = 'file' | 'manifest' | 'metadata' | 'source' | 'last_ru
 /** Counts that disagree: `expected` from `against`, `actual` from what is on disk (or re-read). */
 export interface RowCountMismatchIssue extends Base<'row_count_mismatch'> {
   readonly against: CountSource;
+  /** The source file (as metadata.json records it), for a count of a source. */
+  readonly source?: string;
   readonly expected: number;
   readonly actual: number;
 }
@@ -127,6 +129,8 @@ export interface UnreadableFileIssue extends Base<'unreadable_file'> {
 /** A file (or source) whose bytes differ from what was recorded. */
 export interface ChecksumMismatchIssue extends Base<'checksum_mismatch'> {
   readonly against: 'manifest' | 'metadata';
+  /** The source file (as metadata.json records it), for a source changed or gone since conversion. */
+  readonly source?: string;
   readonly expected: string;
   readonly actual: string;
 }

@@ -1144,7 +1144,7 @@ describe('reconciliation with the sources', () => {
     const report = await validateDataset(c.dir, { sources: true });
     expectOnly(report, { checksum_mismatch: 1 });
     expect(report.issues).toEqual([
-      { code: 'checksum_mismatch', severity: 'error', dataset: c.dir, against: 'metadata', expected: recorded, actual: sha256(readFileSync(join(c.tmp, SOURCE))), message: containing(`source ${SOURCE}: changed since the conversion`) },
+      { code: 'checksum_mismatch', severity: 'error', dataset: c.dir, source: SOURCE, against: 'metadata', expected: recorded, actual: sha256(readFileSync(join(c.tmp, SOURCE))), message: containing(`source ${SOURCE}: changed since the conversion`) },
     ]);
     expect(report.stats.sources).toEqual({ files: 1, filesRead: 0, rowsRead: 0, rowsSkipped: 0, sampled: 0, verified: 0, droppedByPolicy: 0 });
   });
@@ -1163,7 +1163,7 @@ describe('reconciliation with the sources', () => {
     const report = await validateDataset(c.dir, { sources: true });
     expectOnly(report, { row_count_mismatch: 1 });
     expect(report.issues).toEqual([
-      { code: 'row_count_mismatch', severity: 'error', dataset: c.dir, against: 'source', expected: 61, actual: 60, message: containing(`source ${SOURCE}: 60 rows now, 61 when converted`) },
+      { code: 'row_count_mismatch', severity: 'error', dataset: c.dir, source: SOURCE, against: 'source', expected: 61, actual: 60, message: containing(`source ${SOURCE}: 60 rows now, 61 when converted`) },
     ]);
   });
 

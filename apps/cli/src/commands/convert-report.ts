@@ -56,7 +56,9 @@ export function formatConvertSummary(result: ConvertResult, options: Style & { r
   const seconds = `${(result.durationMs / 1000).toFixed(1)} s`;
   if (options.quiet) {
     if (result.noop) return `nothing to do: the sources of ${what} are unchanged (${seconds})\n`;
-    const parts = result.datasets.map((d) => `${d.kind} ${d.status === 'written' ? `${formatCount(d.rowsWritten)} rows written` : 'unchanged'}`);
+    const parts = result.datasets.map(
+      (d) => `${d.kind} ${d.status === 'written' ? `${formatCount(d.rowsWritten)} rows written${d.rowsSkipped > 0 ? ` (${formatCount(d.rowsSkipped)} bad ${d.rowsSkipped === 1 ? 'row' : 'rows'} skipped)` : ''}` : 'unchanged'}`,
+    );
     return `converted ${what}: ${parts.join(', ')} (${seconds})\n`;
   }
   const shown = (path: string): string => {

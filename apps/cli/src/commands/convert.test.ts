@@ -60,6 +60,16 @@ describe('unified convert', () => {
     expect(again.out).toMatch(/^nothing to do: the sources of binance BTCUSDT 1m are unchanged \(\d+\.\d s\)\n$/u);
   });
 
+  it('counts skipped bad rows in the one summary line of --quiet', async () => {
+    const cwd = workspace();
+    const path = join(cwd, 'data_cache', 'klines_binance_BTCUSDT_1m_consolidated.csv');
+    // Line 11: a candle whose high is below its open.
+    writeFileSync(path, readFileSync(path, 'utf8').replace(`${DAY + 9 * 60_000},1,2,0.5,1.5,10`, `${DAY + 9 * 60_000},1,0.9,0.5,0.8,10`));
+    const { code, out } = await run(['convert', '--exchange', 'binance', '--symbol', 'BTCUSDT', '--skip-bad-rows', '--quiet', '--no-log-file'], cwd);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^converted binance BTCUSDT 1m: klines 59 rows written \(1 bad row skipped\), futures 3 rows written \(\d+\.\d s\)\n$/u);
+  });
+
   it('prints exactly one JSON document with --json and nothing else on stdout', async () => {
     const cwd = workspace();
     const { code, out } = await run(['convert', '--exchange', 'binance', '--symbol', 'BTCUSDT', '--json', '--no-log-file', '--compression', 'zstd'], cwd);
