@@ -1,6 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE_NAME, withDirectoryLock } from './directory-lock.js';
 
@@ -74,5 +78,105 @@ describe('withDirectoryLock', () => {
     await withDirectoryLock(dir, () => Promise.resolve());
     writeFileSync(join(dir, LOCK_FILE_NAME), JSON.stringify({ pid: process.ppid, host: hostname(), started: 0, since: '2026-01-01T00:00:00.000Z', token: 'x' }));
     await expect(withDirectoryLock(dir, () => Promise.resolve(), { signal: AbortSignal.timeout(50), pollMs: 10 })).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+});
+
+/** A lock file naming a process that cannot be running (process ids are below 2^22 on Linux). */
+const deadHolder = (token: string): string => JSON.stringify({ pid: 2 ** 22 + 7, host: hostname(), started: 0, since: '2026-01-01T00:00:00.000Z', token });
+/** The guard a takeover holds while it removes an abandoned lock. */
+const GUARD_FILE_NAME = `${LOCK_FILE_NAME}.takeover`;
+
+describe('the takeover of an abandoned lock', () => {
+  it('takes over a takeover guard left by a process that died, and leaves no guard behind', async () => {
+    const dir = join(root, 'dead-guard');
+    mkdirSync(dir);
+    writeFileSync(join(dir, LOCK_FILE_NAME), deadHolder('lock'));
+    writeFileSync(join(dir, GUARD_FILE_NAME), deadHolder('guard'));
+    const started = Date.now();
+    expect(await withDirectoryLock(dir, () => Promise.resolve('in'), { timeoutMs: 5000 })).toBe('in');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(existsSync(join(dir, GUARD_FILE_NAME))).toBe(false);
+    expect(existsSync(join(dir, LOCK_FILE_NAME))).toBe(false);
+  });
+
+  it('takes over a guard that stayed unreadable (its creator died writing it)', async () => {
+    const dir = join(root, 'unreadable-guard');
+    mkdirSync(dir);
+    writeFileSync(join(dir, LOCK_FILE_NAME), deadHolder('lock'));
+    writeFileSync(join(dir, GUARD_FILE_NAME), '');
+    const minuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(join(dir, GUARD_FILE_NAME), minuteAgo, minuteAgo);
+    expect(await withDirectoryLock(dir, () => Promise.resolve('in'), { timeoutMs: 5000 })).toBe('in');
+    expect(existsSync(join(dir, GUARD_FILE_NAME))).toBe(false);
+  });
+
+  it('leaves an abandoned lock alone while a live process holds the takeover guard', async () => {
+    const dir = join(root, 'live-guard');
+    mkdirSync(dir);
+    writeFileSync(join(dir, LOCK_FILE_NAME), deadHolder('lock'));
+    writeFileSync(join(dir, GUARD_FILE_NAME), JSON.stringify({ pid: process.ppid, host: hostname(), started: 0, since: '2026-01-01T00:00:00.000Z', token: 'guard' }));
+    await expect(withDirectoryLock(dir, () => Promise.resolve(), { timeoutMs: 150, pollMs: 10 })).rejects.toMatchObject({ code: 'LOCK_TIMEOUT' });
+    // Only the guard's holder may remove it: the lock is still the one it found.
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8'))).toMatchObject({ token: 'lock' });
+  });
+
+  it('lets one process in at a time when several race to take over the same dead holder, round after round', async () => {
+    // The current source, compiled for plain node, so that each contender is a process of its own.
+    const work = join(root, 'race');
+    const dir = join(work, 'locked');
+    mkdirSync(dir, { recursive: true });
+    const schemas = pathToFileURL(createRequire(import.meta.url).resolve('@unified/schemas')).href;
+    const source = readFileSync(fileURLToPath(new URL('directory-lock.ts', import.meta.url)), 'utf8');
+    const compiled = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+    expect(compiled).toContain("'@unified/schemas'");
+    const modulePath = join(work, 'directory-lock.mjs');
+    writeFileSync(modulePath, compiled.replace("'@unified/schemas'", JSON.stringify(schemas)));
+    const log = join(work, 'log');
+    const start = join(work, 'start');
+    writeFileSync(log, '');
+    // A run died holding the lock; every contender finds it, and every round leaves another dead holder behind.
+    writeFileSync(join(dir, LOCK_FILE_NAME), deadHolder('first'));
+
+    const contenders = 6;
+    const rounds = 20;
+    const child = fileURLToPath(new URL('../test/lock-child.mjs', import.meta.url));
+    const runs = Array.from({ length: contenders }, () => {
+      const proc = spawn(process.execPath, [child, modulePath, dir, log, start, String(rounds), '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      const ready = new Promise<void>((resolve) =>
+        proc.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.includes('ready')) resolve();
+        }),
+      );
+      proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => proc.on('exit', (code) => resolve({ code, stderr })));
+      return { ready, exited };
+    });
+    // All start together, once every one has loaded the module.
+    await Promise.all(runs.map((r) => r.ready));
+    writeFileSync(start, '');
+    expect(await Promise.all(runs.map((r) => r.exited))).toEqual(Array.from({ length: contenders }, () => ({ code: 0, stderr: '' })));
+
+    // Never two inside at once: walking the enter/leave records in time order, at most one is inside.
+    const events = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [kind = '', at = '0', pid = ''] = line.split(' ');
+        return { kind, at: BigInt(at), pid };
+      })
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.kind === 'out' ? -1 : 1));
+    expect(events.filter((e) => e.kind === 'in')).toHaveLength(contenders * rounds);
+    let inside = 0;
+    const overlaps: string[] = [];
+    for (const event of events) {
+      inside += event.kind === 'in' ? 1 : -1;
+      if (inside > 1) overlaps.push(`process ${event.pid} entered while ${inside - 1} other(s) were inside`);
+    }
+    expect(overlaps).toEqual([]);
+    // The takeover guard is not left behind.
+    expect(existsSync(join(dir, GUARD_FILE_NAME))).toBe(false);
   });
 });
