@@ -147,13 +147,14 @@ class FileSource implements LoadedSource {
     const issues = new RowIssues(onBadRow, window);
     const { format, mapping } = await this.open(issues);
     const state: SourceState = { symbol: symbol?.toUpperCase(), timeEncodings: new Set() };
+    const sourceColumn = (canonical: string): string | undefined => mapping.fields.find((f) => f.spec.field === canonical)?.source;
     let rowsLoaded = 0;
     let fraction = 0;
     try {
       for await (const raw of format.batches(mapping)) {
         throwIfAborted(this.path, signal);
         const assembled = assembleCanonicalBatch(mapping, raw.columns, raw.length, { location: raw.location, issues }, state);
-        const batch = assembled === null ? null : checkBatch === undefined ? assembled.batch : refuseRows(assembled.batch, assembled.kept, raw.location, issues, checkBatch);
+        const batch = assembled === null ? null : checkBatch === undefined ? assembled.batch : refuseRows(assembled.batch, assembled.kept, raw.location, issues, checkBatch, sourceColumn);
         if (batch !== null) {
           rowsLoaded += batch.numRows;
           yield batch;
@@ -191,13 +192,17 @@ function refuseRows(
   location: BatchLocation,
   issues: RowIssues,
   checkBatch: (batch: arrow.RecordBatch) => readonly RefusedRow[],
+  sourceColumn: (canonical: string) => string | undefined,
 ): arrow.RecordBatch | null {
   const refused = checkBatch(batch);
   if (refused.length === 0) return batch;
   const rowsOfBatch: BatchLocation = { path: location.path, rowNumber: (index) => location.rowNumber(kept === null ? index : kept[index]!) };
   issues.beginBatch(batch.numRows);
   // In row order, so the error (or the first skipped row reported) is the earliest line.
-  for (const { index, reason } of [...refused].sort((a, b) => a.index - b.index)) issues.reject(rowsOfBatch, index, reason);
+  for (const { index, reason, column } of [...refused].sort((a, b) => a.index - b.index)) {
+    const source = column === undefined ? undefined : sourceColumn(column);
+    issues.reject(rowsOfBatch, index, source === undefined || source === column ? reason : `${reason} (file column "${source}")`);
+  }
   const bad = issues.badRows();
   if (bad === null) return batch;
   const keep = new Uint32Array(batch.numRows);

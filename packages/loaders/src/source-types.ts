@@ -46,6 +46,8 @@ export interface SourceOptions {
 export interface RefusedRow {
   readonly index: number;
   readonly reason: string;
+  /** The canonical column at fault, if one is: the message then also names the file's own column. */
+  readonly column?: string;
 }
 
 /** How far reading a source has come, as passed to {@link SourceOptions.onProgress}. */

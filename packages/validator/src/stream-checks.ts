@@ -63,7 +63,7 @@ export function createStreamChecks({ kind, timeframe, strict = false }: StreamCh
       const refused: RefusedRow[] = [];
       checkValues(batch, kind, timeframe, (finding) => {
         if (severityOf(finding.code, strict) === 'error') {
-          refused.push({ index: finding.row, reason: describeFinding(finding) });
+          refused.push({ index: finding.row, reason: describeFinding(finding), ...('column' in finding ? { column: finding.column } : {}) });
           return;
         }
         const seen = warnings.get(finding.code);
