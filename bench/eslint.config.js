@@ -1,0 +1,3 @@
+import { definePackageLintConfig } from '@unified/eslint-config';
+
+export default definePackageLintConfig(import.meta.dirname);
