@@ -4,10 +4,44 @@
  */
 import * as arrow from 'apache-arrow';
 
+/** Text values as Arrow lays them out: UTF-8 bytes, and where each row's bytes start (`length + 1` offsets). */
+export interface Utf8Values {
+  readonly offsets: Int32Array;
+  readonly bytes: Uint8Array;
+}
+
 /** One column's values for all rows; `valid` is `null` when no value is null. */
 export interface FlatColumn {
-  readonly values: BigInt64Array | Float64Array | Int32Array | Uint8Array | (string | null)[];
+  readonly values: BigInt64Array | Float64Array | Int32Array | Uint8Array | Utf8Values;
   readonly valid: Uint8Array | null;
+}
+
+function isUtf8(values: FlatColumn['values']): values is Utf8Values {
+  return !ArrayBuffer.isView(values);
+}
+
+/**
+ * Text columns of all the batches' data, concatenated without decoding a single string: the bytes are copied
+ * and the offsets rebased (arrow JS slices offsets with the data, not the value bytes).
+ */
+function concatUtf8(parts: readonly arrow.Data[], length: number): Utf8Values {
+  let total = 0;
+  for (const data of parts) {
+    const offsets = data.valueOffsets as Int32Array;
+    total += offsets[data.length]! - offsets[0]!;
+  }
+  const out = { offsets: new Int32Array(length + 1), bytes: new Uint8Array(total) };
+  let at = 0;
+  let base = 0;
+  for (const data of parts) {
+    const offsets = data.valueOffsets as Int32Array;
+    const first = offsets[0]!;
+    out.bytes.set((data.values as Uint8Array).subarray(first, offsets[data.length]), base);
+    for (let i = 1; i <= data.length; i++) out.offsets[at + i] = base + offsets[i]! - first;
+    at += data.length;
+    base = out.offsets[at]!;
+  }
+  return out;
 }
 
 function isValidAt(data: arrow.Data, i: number): boolean {
@@ -25,14 +59,15 @@ export function flattenBatches(schema: arrow.Schema, batches: readonly arrow.Rec
     if (arrow.DataType.isInt(type)) values = type.bitWidth === 64 ? new BigInt64Array(length) : new Int32Array(length);
     else if (arrow.DataType.isFloat(type)) values = new Float64Array(length);
     else if (arrow.DataType.isBool(type)) values = new Uint8Array(length);
-    else values = new Array<string | null>(length);
+    else values = concatUtf8(batches.flatMap((batch) => batch.getChildAt(c)!.data as arrow.Data[]), length);
     let valid: Uint8Array | null = null;
     let at = 0;
     for (const batch of batches) {
       const vector = batch.getChildAt(c)!;
       for (const data of vector.data as arrow.Data[]) {
-        const typed = !Array.isArray(values);
-        if (typed && !arrow.DataType.isBool(type)) {
+        if (isUtf8(values)) {
+          // Copied above.
+        } else if (!arrow.DataType.isBool(type)) {
           // Arrow JS slices fixed-width value buffers with the data; only bitmaps keep the offset.
           (values as BigInt64Array).set((data.values as BigInt64Array).subarray(0, data.length), at);
         } else if (arrow.DataType.isBool(type)) {
@@ -41,9 +76,6 @@ export function flattenBatches(schema: arrow.Schema, batches: readonly arrow.Rec
             const bit = data.offset + i;
             (values as Uint8Array)[at + i] = (bits[bit >> 3]! >> (bit & 7)) & 1;
           }
-        } else {
-          const vectorOfData = arrow.makeVector(data);
-          for (let i = 0; i < data.length; i++) (values as (string | null)[])[at + i] = (vectorOfData.get(i) as string | null) ?? null;
         }
         if (data.nullCount > 0) {
           valid ??= new Uint8Array(length).fill(1);
@@ -69,33 +101,46 @@ function bitmap(bytes: Uint8Array): Uint8Array {
   return bits;
 }
 
-const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
-// Utf8 data for rows `order` of `strings`, encoding each distinct string once (string columns here hold a few
-// distinct values, like the constant `timeframe`).
-function utf8Data(strings: readonly (string | null)[], order: Uint32Array): arrow.Data<arrow.Utf8> {
+/** The text of row `i` (for messages). */
+function textAt(values: Utf8Values, i: number): string {
+  return decoder.decode(values.bytes.subarray(values.offsets[i], values.offsets[i + 1]));
+}
+
+/** Whether rows `a` and `b` hold the same bytes. */
+function sameText(values: Utf8Values, a: number, b: number): boolean {
+  const { offsets, bytes } = values;
+  const length = offsets[a + 1]! - offsets[a]!;
+  if (length !== offsets[b + 1]! - offsets[b]!) return false;
+  for (let k = 0; k < length; k++) if (bytes[offsets[a]! + k] !== bytes[offsets[b]! + k]) return false;
+  return true;
+}
+
+// Utf8 data for rows `order`, copying bytes (no string is decoded or encoded); a run of consecutive rows is
+// one slice.
+function utf8Data(values: Utf8Values, order: Uint32Array, nullCount: number, nulls: { nullBitmap?: Uint8Array }): arrow.Data<arrow.Utf8> {
   const length = order.length;
-  const encoded = new Map<string, Uint8Array>();
-  const offsets = new Int32Array(length + 1);
-  const valid = new Uint8Array(length);
-  let bytes = 0;
+  const { offsets, bytes } = values;
+  const valueOffsets = new Int32Array(length + 1);
+  let consecutive = true;
   for (let i = 0; i < length; i++) {
-    const value = strings[order[i]!] ?? null;
-    if (value !== null) {
-      let utf8 = encoded.get(value);
-      if (utf8 === undefined) encoded.set(value, (utf8 = encoder.encode(value)));
-      bytes += utf8.length;
-      valid[i] = 1;
+    const row = order[i]!;
+    if (consecutive && i > 0 && row !== order[i - 1]! + 1) consecutive = false;
+    valueOffsets[i + 1] = valueOffsets[i]! + offsets[row + 1]! - offsets[row]!;
+  }
+  let data: Uint8Array;
+  if (length === 0) data = new Uint8Array(0);
+  else if (consecutive) data = bytes.slice(offsets[order[0]!], offsets[order[length - 1]! + 1]);
+  else {
+    data = new Uint8Array(valueOffsets[length]!);
+    let at = 0;
+    for (let i = 0; i < length; i++) {
+      const row = order[i]!;
+      for (let k = offsets[row]!; k < offsets[row + 1]!; k++) data[at++] = bytes[k]!;
     }
-    offsets[i + 1] = bytes;
   }
-  const data = new Uint8Array(bytes);
-  for (let i = 0; i < length; i++) {
-    const value = strings[order[i]!] ?? null;
-    if (value !== null) data.set(encoded.get(value)!, offsets[i]);
-  }
-  const nullCount = length - valid.reduce((n, v) => n + v, 0);
-  return arrow.makeData({ type: new arrow.Utf8(), length, nullCount, valueOffsets: offsets, data, ...(nullCount === 0 ? {} : { nullBitmap: bitmap(valid) }) });
+  return arrow.makeData({ type: new arrow.Utf8(), length, nullCount, valueOffsets, data, ...nulls });
 }
 
 /** A record batch of `schema` holding rows `order` of `columns` (in that order). */
@@ -107,7 +152,7 @@ export function buildBatch(schema: arrow.Schema, columns: readonly FlatColumn[],
     const valid = column.valid === null ? null : pick(column.valid, order);
     const nullCount = valid === null ? 0 : valid.reduce((n, v) => n + (v === 0 ? 1 : 0), 0);
     const nulls = nullCount === 0 ? {} : { nullBitmap: bitmap(valid!) };
-    if (Array.isArray(column.values)) return utf8Data(column.values, order);
+    if (isUtf8(column.values)) return utf8Data(column.values, order, nullCount, nulls);
     if (arrow.DataType.isBool(type)) {
       return arrow.makeData({ type: new arrow.Bool(), length, nullCount, data: bitmap(pick(column.values as Uint8Array, order)), ...nulls });
     }
@@ -123,7 +168,7 @@ export function rowObject(schema: arrow.Schema, columns: readonly FlatColumn[], 
   const row: Record<string, unknown> = {};
   schema.fields.forEach((field, c) => {
     const column = columns[c]!;
-    row[field.name] = column.valid !== null && column.valid[i] === 0 ? null : column.values[i];
+    row[field.name] = column.valid !== null && column.valid[i] === 0 ? null : isUtf8(column.values) ? textAt(column.values, i) : column.values[i];
   });
   return row;
 }
@@ -134,7 +179,8 @@ export function rowsEqual(columns: readonly FlatColumn[], a: number, b: number):
     const nullA = column.valid !== null && column.valid[a] === 0;
     const nullB = column.valid !== null && column.valid[b] === 0;
     if (nullA !== nullB) return false;
-    if (!nullA && column.values[a] !== column.values[b]) return false;
+    if (nullA) continue;
+    if (isUtf8(column.values) ? !sameText(column.values, a, b) : column.values[a] !== column.values[b]) return false;
   }
   return true;
 }
