@@ -28,9 +28,11 @@ export class FileKeys {
   private keys = new Float64Array(1024);
   private length = 0;
   private ascending = true;
+  private sorted: Uint32Array | undefined;
 
   /** Adds the keys of a batch (`valid` false rows are skipped: a null key is a schema issue). */
   add(values: ArrayLike<number>, valid?: (row: number) => boolean): void {
+    this.sorted = undefined;
     if (this.length + values.length > this.keys.length) {
       const grown = new Float64Array(Math.max(this.keys.length * 2, this.length + values.length));
       grown.set(this.keys.subarray(0, this.length));
@@ -56,11 +58,14 @@ export class FileKeys {
       for (let row = 0; row < this.length; row++) if (!Number.isNaN(keys[row]!)) visit(keys[row]!, row);
       return;
     }
-    const order = new Uint32Array(this.length);
-    let n = 0;
-    for (let row = 0; row < this.length; row++) if (!Number.isNaN(keys[row]!)) order[n++] = row;
-    const sorted = order.subarray(0, n).sort((a, b) => keys[a]! - keys[b]! || a - b);
-    for (const row of sorted) visit(keys[row]!, row);
+    // Sorted once per file: duplicates, spans and the sequence checks all walk this order.
+    if (this.sorted === undefined) {
+      const order = new Uint32Array(this.length);
+      let n = 0;
+      for (let row = 0; row < this.length; row++) if (!Number.isNaN(keys[row]!)) order[n++] = row;
+      this.sorted = order.subarray(0, n).sort((a, b) => keys[a]! - keys[b]! || a - b);
+    }
+    for (const row of this.sorted) visit(keys[row]!, row);
   }
 
   /**

@@ -9,6 +9,7 @@ import { sha256OfFile } from '@unified/loaders';
 import type { DatasetManifest, DatasetMetadata } from '@unified/metadata';
 import type { DataFileEntry } from './dataset-tree.js';
 import type { IssueCollector } from './issue-collector.js';
+import { formatTime } from './time-text.js';
 
 /** What the data files hold, as read. */
 export interface ObservedFiles {
@@ -59,15 +60,14 @@ export function checkAgainstMetadata(dataset: string, entry: DatasetMetadata, ob
     if (expected === actual) return;
     issues.add({ code: 'row_count_mismatch', dataset, against: 'metadata', expected, actual, message: `${what}: ${show(actual)} on disk, metadata.json says ${show(expected)}` });
   };
-  const iso = (ms: number): string => new Date(ms).toISOString();
   compare('rows', entry.rows, rows);
   compare('data files', entry.files, observed.files.length);
   compare('partitions', entry.partitions, partitions);
   if (entry.bytes !== bytes) {
     issues.add({ code: 'checksum_mismatch', dataset, against: 'metadata', expected: `${entry.bytes} bytes`, actual: `${bytes} bytes`, message: `data files: ${bytes} bytes on disk, metadata.json says ${entry.bytes}` });
   }
-  if (observed.minTimestamp !== null && entry.min_timestamp !== null) compare('first timestamp', entry.min_timestamp, observed.minTimestamp, iso);
-  if (observed.maxTimestamp !== null && entry.max_timestamp !== null) compare('last timestamp', entry.max_timestamp, observed.maxTimestamp, iso);
+  if (observed.minTimestamp !== null && entry.min_timestamp !== null) compare('first timestamp', entry.min_timestamp, observed.minTimestamp, formatTime);
+  if (observed.maxTimestamp !== null && entry.max_timestamp !== null) compare('last timestamp', entry.max_timestamp, observed.maxTimestamp, formatTime);
   const run = entry.last_run;
   const accounted = run.rows_written + run.duplicates_dropped + run.conflicts_resolved + run.rows_skipped;
   if (run.existing_data !== 'merge' && run.rows_read !== accounted) {

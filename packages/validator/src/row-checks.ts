@@ -23,6 +23,7 @@ import type { DataFileEntry } from './dataset-tree.js';
 import type { IssueCollector } from './issue-collector.js';
 import { FileKeys } from './key-uniqueness.js';
 import { KIND_RULES } from './kind-rules.js';
+import { formatTime } from './time-text.js';
 import { checkValues, type ValueFinding } from './value-checks.js';
 
 /** Settings of the row checks. */
@@ -50,7 +51,7 @@ export interface RowCheckStats {
 }
 
 const HOUR_MS = 3_600_000;
-const iso = (ms: number): string => (Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : String(ms));
+const iso = formatTime;
 
 interface FileState {
   readonly entry: DataFileEntry;

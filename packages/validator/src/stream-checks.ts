@@ -7,6 +7,7 @@
 import type * as arrow from 'apache-arrow';
 import type { RefusedRow } from '@unified/loaders';
 import type { DataKind, Timeframe } from '@unified/schemas';
+import { formatTime } from './time-text.js';
 import { severityOf } from './validation-checks.js';
 import { type ValueFinding, checkValues } from './value-checks.js';
 
@@ -34,7 +35,7 @@ export interface StreamChecks {
   warnings(): StreamWarning[];
 }
 
-const iso = (ms: number): string => (Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms));
+const iso = formatTime;
 
 /** One line for a finding, prefixed with its code (the loader puts file and line in front). */
 export function describeFinding(finding: ValueFinding): string {
