@@ -4,7 +4,7 @@
  * `funding_time` from the source's time column, fills the constant `timeframe`, and drops rows marked bad.
  */
 import * as arrow from 'apache-arrow';
-import { BASE_TIMEFRAME, type ColumnSpec, type DataKind, datasetSchemaFor } from '@unified/schemas';
+import { BASE_TIMEFRAME, type ColumnSpec, type DataKind, datasetSchemaFor, numbersToInt64 } from '@unified/schemas';
 import type { ColumnMapping, MappedField } from './column-mapping.js';
 import {
   type ConversionContext,
@@ -80,26 +80,32 @@ function columnData(spec: ColumnSpec, converted: AnyConverted | undefined, lengt
   }
 }
 
+// The constant text column's buffers, shared by every batch (Arrow data is never written to once built).
+const constantTexts = new Map<string, { offsets: Int32Array; data: Uint8Array }>();
+
 function constantText(value: string, length: number): arrow.Data<arrow.Utf8> {
-  const bytes = new TextEncoder().encode(value);
-  const offsets = new Int32Array(length + 1);
-  for (let i = 0; i <= length; i++) offsets[i] = i * bytes.length;
-  const data = new Uint8Array(bytes.length * length);
-  for (let i = 0; i < length; i++) data.set(bytes, i * bytes.length);
-  return arrow.makeData({ type: new arrow.Utf8(), length, nullCount: 0, valueOffsets: offsets, data });
+  let cached = constantTexts.get(value);
+  if (cached === undefined || cached.offsets.length <= length) {
+    const bytes = new TextEncoder().encode(value);
+    const rows = Math.max(length, 2 * ((cached?.offsets.length ?? 0) - 1), 65_536);
+    const offsets = new Int32Array(rows + 1);
+    for (let i = 0; i <= rows; i++) offsets[i] = i * bytes.length;
+    const data = new Uint8Array(bytes.length * rows);
+    for (let i = 0; i < rows; i++) data.set(bytes, i * bytes.length);
+    cached = { offsets, data };
+    constantTexts.set(value, cached);
+  }
+  const offsets = cached.offsets.subarray(0, length + 1);
+  return arrow.makeData({ type: new arrow.Utf8(), length, nullCount: 0, valueOffsets: offsets, data: cached.data.subarray(0, offsets[length]) });
 }
 
 // Epoch microseconds to floored milliseconds, as int64.
 function millisOf(times: Converted<Float64Array>): Converted<BigInt64Array> {
-  const out = new BigInt64Array(times.values.length);
-  for (let i = 0; i < out.length; i++) out[i] = BigInt(Math.floor(times.values[i]! / 1000));
-  return { values: out, valid: times.valid };
+  return { values: numbersToInt64(times.values, (us) => Math.floor(us / 1000)), valid: times.valid };
 }
 
 function microsOf(times: Converted<Float64Array>): Converted<BigInt64Array> {
-  const out = new BigInt64Array(times.values.length);
-  for (let i = 0; i < out.length; i++) out[i] = BigInt(times.values[i]!);
-  return { values: out, valid: times.valid };
+  return { values: numbersToInt64(times.values), valid: times.valid };
 }
 
 function convertField(field: MappedField, raw: RawColumn, context: ConversionContext, state: SourceState): AnyConverted | undefined {

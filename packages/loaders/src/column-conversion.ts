@@ -4,7 +4,7 @@
  * file, row, column and value. Nulls stay null (a validity byte of 0), never 0 or "".
  */
 import * as arrow from 'apache-arrow';
-import { floorDiv } from '@unified/schemas';
+import { floorDiv, int64ToNumbers } from '@unified/schemas';
 import { type RawColumn, isNullAt } from './raw-column.js';
 import { type BatchLocation, type RowIssues, quoteValue } from './row-issues.js';
 import { parseBooleanText, parseDateTimeText, parseDecimalText, parseIntegerText } from './text-values.js';
@@ -26,6 +26,17 @@ export interface Converted<T> {
 export type TimeEncoding = TimestampUnit | `timestamp[${TimestampUnit}]` | 'date' | 'datetime-text';
 
 const ARROW_UNITS: readonly TimestampUnit[] = ['s', 'ms', 'us', 'ns'];
+
+const UNIT_S = 1;
+const UNIT_MS = 2;
+const UNIT_US = 4;
+const UNIT_NS = 8;
+const INTEGER_UNITS: readonly (readonly [number, TimestampUnit])[] = [
+  [UNIT_S, 's'],
+  [UNIT_MS, 'ms'],
+  [UNIT_US, 'us'],
+  [UNIT_NS, 'ns'],
+];
 
 // Values in one of three shapes, read uniformly: null, a JS value, or a typed-array element.
 // An empty string is a missing value too (REST "markPrice": "", a quoted empty CSV field).
@@ -75,9 +86,13 @@ export function toFloat64(column: RawColumn, required: boolean, context: Convers
   const validity = new Validity(length);
   if (column.type === 'arrow' && arrow.DataType.isFloat(column.data.type) && column.data.type.precision === arrow.Precision.DOUBLE) {
     const source = (column.data.values as Float64Array).subarray(0, length);
+    const nulls = column.data.nullCount > 0;
     for (let i = 0; i < length; i++) {
-      if (isNullAt(column.data, i)) missing(context, column, i, required, validity);
-      else if (!Number.isFinite(source[i]!)) context.issues.reject(context.location, i, `column "${column.name}": ${String(source[i])} is not a finite number`);
+      const value = source[i]!;
+      // `value - value` is 0 for every finite number, NaN for NaN and ±Infinity (and for a null slot's garbage).
+      if (value - value === 0 && !nulls) continue;
+      if (nulls && isNullAt(column.data, i)) missing(context, column, i, required, validity);
+      else if (!Number.isFinite(value)) context.issues.reject(context.location, i, `column "${column.name}": ${String(value)} is not a finite number`);
     }
     return { values: source, valid: validity.result };
   }
@@ -114,7 +129,7 @@ export function toInt64(column: RawColumn, required: boolean, context: Conversio
   const validity = new Validity(length);
   if (column.type === 'arrow' && column.data.values instanceof BigInt64Array && arrow.DataType.isInt(column.data.type)) {
     const source = column.data.values.subarray(0, length);
-    for (let i = 0; i < length; i++) if (isNullAt(column.data, i)) missing(context, column, i, required, validity);
+    if (column.data.nullCount > 0) for (let i = 0; i < length; i++) if (isNullAt(column.data, i)) missing(context, column, i, required, validity);
     return { values: source, valid: validity.result };
   }
   const values = new BigInt64Array(length);
@@ -159,6 +174,17 @@ export function toBool(
   const length = column.type === 'arrow' ? column.data.length : column.values.length;
   const validity = new Validity(length);
   const values = new Uint8Array(length);
+  if (column.type === 'arrow' && arrow.DataType.isBool(column.data.type) && !textOnly) {
+    // Arrow booleans are bits: unpacked straight, no value per row.
+    const { data } = column;
+    const bits = data.values as Uint8Array;
+    for (let i = 0; i < length; i++) {
+      const bit = data.offset + i;
+      if (data.nullCount > 0 && isNullAt(data, i)) missing(context, column, i, required, validity);
+      else values[i] = (bits[bit >> 3]! >> (bit & 7)) & 1;
+    }
+    return { values, valid: validity.result };
+  }
   for (let i = 0; i < length; i++) {
     const value = valueAt(column, i);
     if (value === null || value === undefined) {
@@ -205,6 +231,8 @@ export function toEpochMicros(column: RawColumn, required: boolean, context: Con
   const validity = new Validity(length);
   const values = new Float64Array(length);
   const encodings = new Set<TimeEncoding>();
+  // Units met by integers, as bits (a Set insertion per value is measurable on millions of rows).
+  let integerUnits = 0;
   const { minMs, maxMs } = context.issues.window;
   const plausible = (us: number, index: number): number => {
     const ms = Math.floor(us / 1000);
@@ -216,33 +244,53 @@ export function toEpochMicros(column: RawColumn, required: boolean, context: Con
   const fromInteger = (value: number | bigint, index: number): number => {
     const raw = typeof value === 'bigint' && value <= 9_007_199_254_740_991n && value >= -9_007_199_254_740_991n ? Number(value) : value;
     if (typeof raw === 'number' && Number.isSafeInteger(raw)) {
-      if (raw * 1000 >= minMs && raw * 1000 <= maxMs) return encodings.add('s'), raw * 1_000_000;
-      if (raw >= minMs && raw <= maxMs) return encodings.add('ms'), raw * 1000;
-      if (raw >= minMs * 1000 && raw <= maxMs * 1000 + 999) return encodings.add('us'), raw;
+      if (raw * 1000 >= minMs && raw * 1000 <= maxMs) return (integerUnits |= UNIT_S), raw * 1_000_000;
+      if (raw >= minMs && raw <= maxMs) return (integerUnits |= UNIT_MS), raw * 1000;
+      if (raw >= minMs * 1000 && raw <= maxMs * 1000 + 999) return (integerUnits |= UNIT_US), raw;
       context.issues.rejectTimestamp(context.location, index, column.name, magnitudeReadingMs(raw));
       return 0;
     }
     const big = BigInt(raw);
     const ms = Number(floorDiv(big, 1_000_000n));
-    if (ms >= minMs && ms <= maxMs) return encodings.add('ns'), Number(floorDiv(big, 1000n));
+    if (ms >= minMs && ms <= maxMs) return (integerUnits |= UNIT_NS), Number(floorDiv(big, 1000n));
     context.issues.rejectTimestamp(context.location, index, column.name, ms);
     return 0;
+  };
+  const result = (): ConvertedTimes => {
+    for (const [bit, unit] of INTEGER_UNITS) if ((integerUnits & bit) !== 0) encodings.add(unit);
+    return { values, valid: validity.result, encodings };
   };
 
   if (column.type === 'arrow' && arrow.DataType.isTimestamp(column.data.type)) {
     const unit = ARROW_UNITS[column.data.type.unit]!;
     encodings.add(`timestamp[${unit}]`);
     const source = column.data.values as BigInt64Array;
+    // Nanoseconds exceed 2^53 and need exact division; the other units are safe integers as numbers.
+    const numbers = unit === 'ns' ? undefined : int64ToNumbers(source, length);
+    const scale = unit === 'us' ? 1 : unit === 'ms' ? 1000 : 1_000_000;
     for (let i = 0; i < length; i++) {
-      if (isNullAt(column.data, i)) {
+      if (column.data.nullCount > 0 && isNullAt(column.data, i)) {
         missing(context, column, i, required, validity);
         continue;
       }
-      const raw = source[i]!;
-      const us = unit === 'ns' ? Number(floorDiv(raw, 1000n)) : unit === 'us' ? Number(raw) : unit === 'ms' ? Number(raw) * 1000 : Number(raw) * 1_000_000;
-      values[i] = plausible(us, i);
+      values[i] = plausible(numbers === undefined ? Number(floorDiv(source[i]!, 1000n)) : numbers[i]! * scale, i);
     }
-    return { values, valid: validity.result, encodings };
+    return result();
+  }
+  if (column.type === 'arrow' && arrow.DataType.isInt(column.data.type)) {
+    // Integer epochs (the usual Parquet source): read as numbers in one pass, the unit decided per value.
+    const source = column.data.values as BigInt64Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array | BigUint64Array;
+    const numbers = source instanceof BigInt64Array ? int64ToNumbers(source, length) : source instanceof BigUint64Array ? undefined : source;
+    for (let i = 0; i < length; i++) {
+      if (column.data.nullCount > 0 && isNullAt(column.data, i)) {
+        missing(context, column, i, required, validity);
+        continue;
+      }
+      const number = numbers === undefined ? Number.NaN : numbers[i]!;
+      // Beyond 2^53 (nanoseconds, or garbage) the exact value decides.
+      values[i] = fromInteger(Number.isSafeInteger(number) ? number : (source[i] as bigint), i);
+    }
+    return result();
   }
   if (column.type === 'arrow' && arrow.DataType.isDate(column.data.type)) {
     encodings.add('date');
@@ -252,7 +300,7 @@ export function toEpochMicros(column: RawColumn, required: boolean, context: Con
       if (raw === null) missing(context, column, i, required, validity);
       else values[i] = plausible(Number(raw) * perValueUs, i);
     }
-    return { values, valid: validity.result, encodings };
+    return result();
   }
   for (let i = 0; i < length; i++) {
     const value = valueAt(column, i);
@@ -277,5 +325,5 @@ export function toEpochMicros(column: RawColumn, required: boolean, context: Con
     encodings.add('datetime-text');
     values[i] = plausible(text, i);
   }
-  return { values, valid: validity.result, encodings };
+  return result();
 }

@@ -4,8 +4,8 @@
  * dataset validation.
  */
 import type * as arrow from 'apache-arrow';
-import { type DataKind, MS_PER_DAY, type Timeframe, candleCloseTime, timeframeDurationMs, utcDateOf } from '@unified/schemas';
-import { numberColumn } from './column-values.js';
+import { type DataKind, MS_PER_DAY, type Timeframe, candleCloseTime, nextNegativeInt64, timeframeDurationMs, utcDateOf } from '@unified/schemas';
+import { int64Column, numberColumn } from './column-values.js';
 import { findOhlcInconsistencies } from './find-ohlc-inconsistencies.js';
 import { KIND_RULES } from './kind-rules.js';
 
@@ -50,11 +50,21 @@ export function checkValues(batch: arrow.RecordBatch, kind: DataKind, timeframe:
   const rules = KIND_RULES[kind];
   const finite = new Set(rules.finite);
   for (const name of new Set([...rules.nonNegative, ...rules.finite])) {
+    const mayBeNegative = !rules.nonNegative.includes(name);
+    const mustBeFinite = finite.has(name);
+    const integers = int64Column(batch, name);
+    if (integers !== undefined) {
+      // Integers (ids, times) are finite; a negative one is found by its sign word, no value is converted.
+      if (mayBeNegative) continue;
+      const { values, valid } = integers;
+      for (let row = nextNegativeInt64(values); row >= 0; row = nextNegativeInt64(values, row + 1)) {
+        if (valid === undefined || valid(row)) found({ code: 'negative_value', row, column: name, value: Number(values[row]!) });
+      }
+      continue;
+    }
     const column = numberColumn(batch, name);
     if (column === undefined) continue;
     const { values, valid } = column;
-    const mayBeNegative = !rules.nonNegative.includes(name);
-    const mustBeFinite = finite.has(name);
     for (let row = 0; row < values.length; row++) {
       const value = values[row]!;
       // `value >= 0` is false for NaN: one comparison covers the common case.
