@@ -4,7 +4,7 @@
  */
 import { appendFile, open } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
-import { buildBatch, flattenBatches } from './flat-columns.js';
+import { concatBatches } from './flat-columns.js';
 
 /** A day's spilled rows. */
 export class DaySpill {
@@ -32,8 +32,7 @@ export class DaySpill {
     if (this.buffered.length === 0) return;
     // Copy the rows into one compact batch first: Arrow's IPC writer writes a slice's whole source bitmaps, so
     // spilling many one-row slices of a large batch would write that batch again and again.
-    const { columns, length } = flattenBatches(this.buffered[0]!.schema, this.buffered);
-    const compact = buildBatch(this.buffered[0]!.schema, columns, Uint32Array.from({ length }, (_, i) => i));
+    const compact = concatBatches(this.buffered[0]!.schema, this.buffered);
     const ipc = arrow.tableToIPC(new arrow.Table(compact), 'stream');
     const prefix = Buffer.alloc(8);
     prefix.writeBigUInt64LE(BigInt(ipc.byteLength));

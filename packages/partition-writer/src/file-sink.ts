@@ -36,8 +36,13 @@ export class FileSink {
 
   /** Fsyncs and closes the file; returns its size and sha256. */
   async finish(): Promise<{ bytes: number; sha256: string }> {
-    await this.handle.sync();
-    await this.handle.close();
+    try {
+      await this.handle.sync();
+      await this.handle.close();
+    } catch (error) {
+      await this.abort();
+      throw new UnifiedError({ code: 'WRITE_FAILED', message: `${this.path}: cannot finish the file: ${error instanceof Error ? error.message : String(error)}`, cause: error });
+    }
     return { bytes: this.bytesWritten, sha256: this.hash.digest('hex') };
   }
 

@@ -1,10 +1,11 @@
 /**
  * Re-cuts a stream of rows into batches of exactly `size` rows (the last one shorter). An engine's page and
- * row-group boundaries depend on the batches it is given; feeding it a fixed grid makes the file's bytes depend
- * on its rows alone, so shuffled input, sorted input and a re-run all produce byte-identical files (D7).
+ * row-group boundaries depend on the batches it is given (arrow-rs, for nullable columns); feeding it a fixed
+ * grid makes the file's bytes depend on its rows alone, so shuffled input, sorted input and a re-run all
+ * produce byte-identical files (D7).
  */
 import type * as arrow from 'apache-arrow';
-import { buildBatch, flattenBatches } from './flat-columns.js';
+import { concatBatches } from './flat-columns.js';
 
 /** Batches of exactly `size` rows out of batches of any size. */
 export class FixedChunks {
@@ -39,8 +40,6 @@ export class FixedChunks {
     const pieces = this.pieces;
     this.pieces = [];
     this.rows = 0;
-    if (pieces.length === 1) return pieces[0]!;
-    const { columns, length } = flattenBatches(this.schema, pieces);
-    return buildBatch(this.schema, columns, Uint32Array.from({ length }, (_, i) => i));
+    return pieces.length === 1 ? pieces[0]! : concatBatches(this.schema, pieces);
   }
 }

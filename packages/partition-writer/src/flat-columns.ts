@@ -89,8 +89,19 @@ export function flattenBatches(schema: arrow.Schema, batches: readonly arrow.Rec
   return { columns, length };
 }
 
+// Rows `order` of `values`. 64-bit values are moved as two 32-bit halves, which is bit-exact and reads no BigInt.
 function pick<T extends BigInt64Array | Float64Array | Int32Array | Uint8Array>(values: T, order: Uint32Array): T {
   const out = new (values.constructor as new (length: number) => T)(order.length);
+  if (values.BYTES_PER_ELEMENT === 8) {
+    const from = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+    const to = new Int32Array(out.buffer);
+    for (let i = 0; i < order.length; i++) {
+      const row = order[i]! * 2;
+      to[2 * i] = from[row]!;
+      to[2 * i + 1] = from[row + 1]!;
+    }
+    return out;
+  }
   for (let i = 0; i < order.length; i++) out[i] = values[order[i]!]!;
   return out;
 }
@@ -150,7 +161,8 @@ export function buildBatch(schema: arrow.Schema, columns: readonly FlatColumn[],
     const column = columns[c]!;
     const type = field.type as arrow.DataType;
     const valid = column.valid === null ? null : pick(column.valid, order);
-    const nullCount = valid === null ? 0 : valid.reduce((n, v) => n + (v === 0 ? 1 : 0), 0);
+    let nullCount = 0;
+    if (valid !== null) for (let i = 0; i < length; i++) if (valid[i] === 0) nullCount++;
     const nulls = nullCount === 0 ? {} : { nullBitmap: bitmap(valid!) };
     if (isUtf8(column.values)) return utf8Data(column.values, order, nullCount, nulls);
     if (arrow.DataType.isBool(type)) {
@@ -183,4 +195,76 @@ export function rowsEqual(columns: readonly FlatColumn[], a: number, b: number):
     if (isUtf8(column.values) ? !sameText(column.values, a, b) : column.values[a] !== column.values[b]) return false;
   }
   return true;
+}
+
+// Copies `count` bits from `from` (starting at bit `fromBit`) to `to` (starting at bit `toBit`); whole bytes at
+// once when both start on a byte.
+function copyBits(from: Uint8Array, fromBit: number, to: Uint8Array, toBit: number, count: number): void {
+  let i = 0;
+  if ((fromBit & 7) === 0 && (toBit & 7) === 0) {
+    const bytes = count >> 3;
+    to.set(from.subarray(fromBit >> 3, (fromBit >> 3) + bytes), toBit >> 3);
+    i = bytes << 3;
+  }
+  for (; i < count; i++) {
+    const source = fromBit + i;
+    if ((from[source >> 3]! >> (source & 7)) & 1) {
+      const target = toBit + i;
+      to[target >> 3]! |= 1 << (target & 7);
+    }
+  }
+}
+
+function setBits(to: Uint8Array, toBit: number, count: number): void {
+  for (let i = 0; i < count; i++) {
+    const target = toBit + i;
+    to[target >> 3]! |= 1 << (target & 7);
+  }
+}
+
+/**
+ * One record batch holding the rows of `batches` (all of `schema`) in order, copied column by column as Arrow
+ * buffers: values with one copy per piece, bits as bits, text as bytes. No value is decoded.
+ */
+export function concatBatches(schema: arrow.Schema, batches: readonly arrow.RecordBatch[]): arrow.RecordBatch {
+  const length = batches.reduce((sum, b) => sum + b.numRows, 0);
+  const children = schema.fields.map((field, c) => {
+    const type = field.type as arrow.DataType;
+    const parts = batches.flatMap((batch) => batch.getChildAt(c)!.data as arrow.Data[]);
+    const nullCount = parts.reduce((n, data) => n + data.nullCount, 0);
+    let nullBitmap: Uint8Array | undefined;
+    if (nullCount > 0) {
+      nullBitmap = new Uint8Array(Math.ceil(length / 8));
+      let at = 0;
+      for (const data of parts) {
+        if (data.nullCount === 0) setBits(nullBitmap, at, data.length);
+        else if (data.nullCount < data.length) copyBits(data.nullBitmap, data.offset, nullBitmap, at, data.length);
+        at += data.length;
+      }
+    }
+    const nulls = { length, nullCount, ...(nullBitmap === undefined ? {} : { nullBitmap }) };
+    if (arrow.DataType.isUtf8(type)) {
+      const { offsets, bytes } = concatUtf8(parts, length);
+      return arrow.makeData({ type: new arrow.Utf8(), valueOffsets: offsets, data: bytes, ...nulls });
+    }
+    if (arrow.DataType.isBool(type)) {
+      const bits = new Uint8Array(Math.ceil(length / 8));
+      let at = 0;
+      for (const data of parts) {
+        copyBits(data.values as Uint8Array, data.offset, bits, at, data.length);
+        at += data.length;
+      }
+      return arrow.makeData({ type: new arrow.Bool(), data: bits, ...nulls });
+    }
+    // int64, int32 and float64: Arrow JS slices fixed-width value buffers with the data.
+    const first = parts[0]!.values as BigInt64Array;
+    const values = new (first.constructor as new (length: number) => BigInt64Array)(length);
+    let at = 0;
+    for (const data of parts) {
+      values.set((data.values as BigInt64Array).subarray(0, data.length), at);
+      at += data.length;
+    }
+    return arrow.makeData({ type: type as unknown as arrow.Int64, data: values, ...nulls });
+  });
+  return new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length, nullCount: 0, children }));
 }

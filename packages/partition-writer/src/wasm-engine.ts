@@ -1,146 +1,140 @@
 /**
  * The default engine: parquet-wasm (arrow-rs compiled to WebAssembly). Every codec, dictionary encoding for
  * strings, DELTA_BINARY_PACKED for integer columns (the smallest files measured, product.md), page statistics.
- * Batches are pushed into arrow-rs's streaming writer one at a time, so memory stays at about one row group.
+ * Encoding runs in a worker thread (`encode-worker.js`), so it overlaps with reading and converting on the main
+ * thread; batches go over as Arrow IPC, a few at a time, and the Parquet bytes come back to be written, hashed
+ * and fsynced here. Memory stays at about one row group plus the batches in flight.
  */
 import * as arrow from 'apache-arrow';
-import * as parquetWasm from 'parquet-wasm';
 import { UnifiedError } from '@unified/schemas';
+import { type EncoderProperties, type EncoderReply, type EncoderThread, encoderThread } from './encoder-thread.js';
 import { FileSink, assertFooterRows } from './file-sink.js';
 import { type EncodeOptions, type EngineWriter, type ParquetCompression, type ParquetEngine, assertCompression, PARQUET_COMPRESSIONS } from './parquet-engine.js';
+import { describeSchema, sameSchema } from './same-schema.js';
 
-const CODECS: Readonly<Record<ParquetCompression, parquetWasm.Compression>> = {
-  snappy: parquetWasm.Compression.SNAPPY,
-  zstd: parquetWasm.Compression.ZSTD,
-  gzip: parquetWasm.Compression.GZIP,
-  brotli: parquetWasm.Compression.BROTLI,
-  lz4: parquetWasm.Compression.LZ4_RAW,
-  uncompressed: parquetWasm.Compression.UNCOMPRESSED,
+const CODECS: Readonly<Record<ParquetCompression, string>> = {
+  snappy: 'SNAPPY',
+  zstd: 'ZSTD',
+  gzip: 'GZIP',
+  brotli: 'BROTLI',
+  lz4: 'LZ4_RAW',
+  uncompressed: 'UNCOMPRESSED',
 };
 
-function properties(schema: arrow.Schema, options: EncodeOptions): parquetWasm.WriterProperties {
-  let builder = new parquetWasm.WriterPropertiesBuilder()
-    .setCompression(CODECS[options.compression])
-    .setMaxRowGroupSize(options.rowGroupSize)
-    .setStatisticsEnabled(parquetWasm.EnabledStatistics.Page)
-    .setCreatedBy(options.createdBy);
-  for (const field of schema.fields) {
-    if (arrow.DataType.isInt(field.type)) {
-      builder = builder.setColumnDictionaryEnabled(field.name, false).setColumnEncoding(field.name, parquetWasm.Encoding.DELTA_BINARY_PACKED);
-    }
-  }
-  return builder.build();
-}
+/** Record batches handed to the worker and not yet taken by its encoder: enough to keep it busy, little memory. */
+const MAX_IN_FLIGHT = 3;
 
-// A hand-off between `write()` calls and the writer's input stream: one batch at a time.
-class BatchChannel {
-  private waiting: ((result: IteratorResult<parquetWasm.RecordBatch>) => void) | undefined;
-  private queued: IteratorResult<parquetWasm.RecordBatch> | undefined;
-  private taken: (() => void) | undefined;
-
-  /** Offers the next item and resolves once the writer took it. */
-  offer(result: IteratorResult<parquetWasm.RecordBatch>): Promise<void> {
-    return new Promise((resolve) => {
-      this.taken = resolve;
-      if (this.waiting !== undefined) {
-        const waiting = this.waiting;
-        this.waiting = undefined;
-        waiting(result);
-        resolve();
-      } else this.queued = result;
-    });
-  }
-
-  /** The next item, waiting for it if needed. */
-  next(): Promise<IteratorResult<parquetWasm.RecordBatch>> {
-    if (this.queued !== undefined) {
-      const queued = this.queued;
-      this.queued = undefined;
-      this.taken?.();
-      return Promise.resolve(queued);
-    }
-    return new Promise((resolve) => (this.waiting = resolve));
-  }
+function properties(schema: arrow.Schema, options: EncodeOptions): EncoderProperties {
+  return {
+    compression: CODECS[options.compression],
+    rowGroupSize: options.rowGroupSize,
+    createdBy: options.createdBy,
+    deltaColumns: schema.fields.filter((field) => arrow.DataType.isInt(field.type)).map((field) => field.name),
+  };
 }
 
 class WasmWriter implements EngineWriter {
   private rows = 0;
-  private readonly channel = new BatchChannel();
-  private readonly pump: Promise<void>;
-  private failure: unknown;
+  private inFlight = 0;
+  private waiting: (() => void)[] = [];
+  private failure: UnifiedError | undefined;
+  // The sink's writes, in the order the bytes arrive.
+  private writing: Promise<void> = Promise.resolve();
+  private ended: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+  private readonly thread: EncoderThread;
+  private readonly id: number;
 
   constructor(
     private readonly sink: FileSink,
-    schema: arrow.Schema,
+    private readonly schema: arrow.Schema,
     options: EncodeOptions,
   ) {
-    const channel = this.channel;
-    const input = new ReadableStream<parquetWasm.RecordBatch>(
-      {
-        async pull(controller) {
-          const next = await channel.next();
-          if (next.done === true) controller.close();
-          else controller.enqueue(next.value);
-        },
-      },
-      { highWaterMark: 0 },
-    );
-    this.pump = (async () => {
-      const output = (await parquetWasm.transformParquetStream(input, properties(schema, options))) as ReadableStream<Uint8Array>;
-      const reader = output.getReader();
-      for (;;) {
-        const chunk = await reader.read();
-        if (chunk.done) break;
-        await sink.write(chunk.value);
+    this.thread = encoderThread();
+    this.id = this.thread.open(properties(schema, options), {
+      reply: (reply) => this.onReply(reply),
+      crashed: (message) => this.fail(message),
+    });
+  }
+
+  private onReply(reply: EncoderReply): void {
+    switch (reply.type) {
+      case 'taken':
+        this.inFlight--;
+        this.waiting.shift()?.();
+        return;
+      case 'bytes': {
+        const chunk = reply.chunk;
+        this.writing = this.writing.then(() => (this.failure === undefined ? this.sink.write(chunk) : undefined)).catch((error: unknown) => this.fail(error));
+        return;
       }
-    })().catch((error: unknown) => {
-      this.failure = error;
+      case 'closed':
+      case 'aborted':
+        this.ended?.resolve();
+        return;
+      case 'failed':
+        this.fail(reply.message);
+    }
+  }
+
+  private fail(cause: unknown): void {
+    if (this.failure === undefined) {
+      const detail = cause instanceof Error ? cause.message : String(cause);
+      this.failure = UnifiedError.isInstance(cause) ? cause : new UnifiedError({ code: 'WRITE_FAILED', message: `${this.sink.path}: the Parquet writer failed: ${detail}`, cause });
+    }
+    for (const wake of this.waiting.splice(0)) wake();
+    this.ended?.reject(this.failure);
+  }
+
+  // Resolves when the worker ended the file (closed or aborted), rejects when it failed.
+  private end(type: 'close' | 'abort'): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.ended = { resolve, reject };
+      if (this.failure !== undefined) reject(this.failure);
+      else this.thread.post({ type, id: this.id });
     });
   }
 
   async write(batch: arrow.RecordBatch): Promise<void> {
-    if (this.failure !== undefined) throw this.failed();
+    if (this.failure !== undefined) throw this.failure;
     if (batch.numRows === 0) return;
-    const table = parquetWasm.Table.fromIPCStream(arrow.tableToIPC(new arrow.Table(batch), 'stream'));
-    try {
-      for (const wasmBatch of table.recordBatches()) await this.offer({ done: false, value: wasmBatch });
-    } finally {
-      table.free();
+    // The encoder takes its schema from the first batch and cannot report a later mismatch (it drops the batch).
+    if (!sameSchema(this.schema, batch.schema)) {
+      throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `${this.sink.path}: a batch has columns ${describeSchema(batch.schema)}, but the file is ${describeSchema(this.schema)}` });
     }
+    const ipc = arrow.tableToIPC(new arrow.Table(batch), 'stream');
+    this.inFlight++;
+    this.thread.post({ type: 'write', id: this.id, ipc }, [ipc.buffer as ArrayBuffer]);
     this.rows += batch.numRows;
+    while (this.inFlight > MAX_IN_FLIGHT && this.stopped() === undefined) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    const failure = this.stopped();
+    if (failure !== undefined) throw failure;
   }
 
-  // Hands an item to the writer, or fails when the writer stopped (a write error ends its pulls for good).
-  private async offer(item: IteratorResult<parquetWasm.RecordBatch>): Promise<void> {
-    const stopped = this.pump.then(() => {
-      throw this.failed();
-    });
-    await Promise.race([this.channel.offer(item), stopped]);
-  }
-
-  private failed(): UnifiedError {
-    const cause = this.failure;
-    const detail = cause === undefined ? 'it stopped before its input ended' : cause instanceof Error ? cause.message : JSON.stringify(cause);
-    return new UnifiedError({ code: 'WRITE_FAILED', message: `${this.sink.path}: the Parquet writer failed: ${detail}`, cause });
+  // The failure, read through a call: it changes while a write waits.
+  private stopped(): UnifiedError | undefined {
+    return this.failure;
   }
 
   async close(): Promise<{ rows: number; bytes: number; sha256: string }> {
     try {
-      await this.offer({ done: true, value: undefined });
-      await this.pump;
-      if (this.failure !== undefined) throw this.failed();
+      await this.end('close');
+      await this.writing;
+      if (this.failure !== undefined) throw this.failure;
     } catch (error) {
+      this.thread.release(this.id);
       await this.sink.abort();
       throw error;
     }
+    this.thread.release(this.id);
     const { bytes, sha256 } = await this.sink.finish();
     await assertFooterRows(this.sink.path, this.rows);
     return { rows: this.rows, bytes, sha256 };
   }
 
   async abort(): Promise<void> {
-    await this.offer({ done: true, value: undefined }).catch(() => undefined);
-    await this.pump;
+    await this.end('abort').catch(() => undefined);
+    await this.writing;
+    this.thread.release(this.id);
     await this.sink.abort();
   }
 }

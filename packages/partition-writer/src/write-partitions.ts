@@ -14,7 +14,7 @@ import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { ParquetFile } from 'parquet-wasm';
-import { assertInsideDirectory, canonicalDatasetIdentity, type DataKind, datasetRelativePath, datasetSchemaFor, dateOfDayNumber, isProcessAlive, parseDataFileName, partitionPath, PROCESS_STARTED_MS, UnifiedError } from '@unified/schemas';
+import { assertInsideDirectory, canonicalDatasetIdentity, type DataKind, datasetRelativePath, datasetSchemaFor, dateOfDayNumber, int64ToNumbers, isProcessAlive, parseDataFileName, partitionPath, PROCESS_STARTED_MS, UnifiedError } from '@unified/schemas';
 import { COMMIT_JOURNAL, type JournalPartition, applyJournal, isDataFile, readJournal, writeJournal } from './commit-journal.js';
 import { dayRuns } from './day-runs.js';
 import { DaySpill } from './day-spill.js';
@@ -23,6 +23,7 @@ import { failpoint } from './failpoints.js';
 import { buildBatch, flattenBatches } from './flat-columns.js';
 import type { EncodeOptions, ParquetEngine, ParquetEngineName } from './parquet-engine.js';
 import { PARQUETJS_ENGINE } from './parquetjs-engine.js';
+import { describeSchema, sameSchema } from './same-schema.js';
 import { sortAndDeduplicate } from './sort-deduplicate.js';
 import { WASM_ENGINE } from './wasm-engine.js';
 import type { PartitionReport, StagedReport, StagedWrite, WritePartitionsOptions, WriteReport } from './write-options.js';
@@ -37,8 +38,10 @@ const STAGING_PREFIX = '.staging-';
 
 interface DayState {
   readonly dayNumber: number;
-  /** Rows streamed in order, staged already. */
+  /** Rows streamed in order, staged already (once `closing` resolved). */
   streamed: StagedFile[];
+  /** The streamed file being finished, set when the stream moved past this day. */
+  closing: Promise<void> | undefined;
   spill: DaySpill | undefined;
   duplicates: number;
   conflictsResolved: number;
@@ -53,16 +56,8 @@ function positiveInteger(name: string, value: number): number {
 }
 
 function assertSchema(kind: DataKind, expected: arrow.Schema, actual: arrow.Schema): void {
-  const same =
-    expected.fields.length === actual.fields.length &&
-    expected.fields.every((f, i) => {
-      const g = actual.fields[i];
-      // Compared by id and description: arrow's compareTypes depends on argument order for generic types read from IPC.
-      return g !== undefined && g.name === f.name && (f.type as arrow.DataType).typeId === (g.type as arrow.DataType).typeId && String(f.type) === String(g.type);
-    });
-  if (!same) {
-    const describe = (s: arrow.Schema): string => s.fields.map((f) => `${f.name}: ${String(f.type)}`).join(', ');
-    throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `a batch does not have the ${kind} file schema: got [${describe(actual)}], expected [${describe(expected)}]` });
+  if (!sameSchema(expected, actual)) {
+    throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `a batch does not have the ${kind} file schema: got ${describeSchema(actual)}, expected ${describeSchema(expected)}` });
   }
 }
 
@@ -228,18 +223,29 @@ export async function stagePartitions(batches: AsyncIterable<arrow.RecordBatch>,
           throw new UnifiedError({ code: 'PARTITION_EXISTS', message: `${join(datasetDir, partitionOf(dayNumber))} already holds ${existing.join(', ')}; existingData is 'error'` });
         }
       }
-      state = { dayNumber, streamed: [], spill: undefined, duplicates: 0, conflictsResolved: 0, written: [], minTimestamp: Infinity, maxTimestamp: -Infinity };
+      state = { dayNumber, streamed: [], closing: undefined, spill: undefined, duplicates: 0, conflictsResolved: 0, written: [], minTimestamp: Infinity, maxTimestamp: -Infinity };
       days.set(dayNumber, state);
     }
     return state;
   };
 
-  const closeCurrent = async (): Promise<void> => {
+  // A day's stream is finished in the background (its last rows encoded, the file fsynced and checked) while
+  // the next day streams; every one is awaited before the merge, and the first failure stops the run.
+  const closings: Promise<void>[] = [];
+  let closeFailure: { error: unknown } | undefined;
+  const closeCurrent = (): void => {
     if (current === undefined) return;
-    current.state.streamed = await current.writer.finish();
-    current.state.minTimestamp = current.writer.minTimestamp;
-    current.state.maxTimestamp = current.writer.maxTimestamp;
+    const { state, writer } = current;
     current = undefined;
+    state.closing = writer.finish().then((files) => {
+      state.streamed = files;
+      state.minTimestamp = writer.minTimestamp;
+      state.maxTimestamp = writer.maxTimestamp;
+    });
+    state.closing.catch((error: unknown) => {
+      closeFailure ??= { error };
+    });
+    closings.push(state.closing);
   };
 
   const spill = async (state: DayState, batch: arrow.RecordBatch): Promise<void> => {
@@ -257,12 +263,12 @@ export async function stagePartitions(batches: AsyncIterable<arrow.RecordBatch>,
   };
 
   // Whether rows [start, end) continue the current stream in strictly increasing key order.
-  const continuesInOrder = (keys: BigInt64Array, times: BigInt64Array, start: number, end: number, lastKey: number, lastTime: number): boolean => {
+  const continuesInOrder = (keys: Float64Array, times: Float64Array, start: number, end: number, lastKey: number, lastTime: number): boolean => {
     let previousKey = lastKey;
     let previousTime = lastTime;
     for (let i = start; i < end; i++) {
-      const key = Number(keys[i]!);
-      const time = Number(times[i]!);
+      const key = keys[i]!;
+      const time = times[i]!;
       if (!(key > previousKey) || time < previousTime || !Number.isSafeInteger(key)) return false;
       previousKey = key;
       previousTime = time;
@@ -273,18 +279,20 @@ export async function stagePartitions(batches: AsyncIterable<arrow.RecordBatch>,
   try {
     for await (const batch of batches) {
       signal?.throwIfAborted();
+      if (closeFailure !== undefined) throw closeFailure.error;
       assertSchema(kind, fileSchema, batch.schema);
       assertNoRequiredNulls(kind, fileSchema, batch);
       if (rowsIn === 0 && batch.numRows > 0) failpoint('mid-read');
       rowsIn += batch.numRows;
-      const times = batch.getChild('timestamp')!.toArray() as BigInt64Array;
-      const keys = batch.getChild(keyName)!.toArray() as BigInt64Array;
+      // As numbers, once per batch: exact below 2^53, and no BigInt per row (continuesInOrder refuses the rest).
+      const times = int64ToNumbers(batch.getChild('timestamp')!.toArray() as BigInt64Array);
+      const keys = keyName === 'timestamp' ? times : int64ToNumbers(batch.getChild(keyName)!.toArray() as BigInt64Array);
       for (const run of dayRuns(times)) {
         const rows = run.start === 0 && run.end === batch.numRows ? batch : batch.slice(run.start, run.end);
         if (inOrder) {
-          if (current !== undefined && run.dayNumber > current.state.dayNumber) await closeCurrent();
+          if (current !== undefined && run.dayNumber > current.state.dayNumber) closeCurrent();
           const state = await dayState(run.dayNumber);
-          const fresh = current === undefined && state.streamed.length === 0 && state.spill === undefined;
+          const fresh = current === undefined && state.closing === undefined && state.spill === undefined;
           if ((current?.state === state || fresh) && continuesInOrder(keys, times, run.start, run.end, current?.lastKey ?? -Infinity, current?.lastTime ?? -Infinity)) {
             current ??= {
               state,
@@ -293,19 +301,20 @@ export async function stagePartitions(batches: AsyncIterable<arrow.RecordBatch>,
               lastTime: -Infinity,
             };
             await current.writer.append(rows);
-            current.lastKey = Number(keys[run.end - 1]!);
-            current.lastTime = Number(times[run.end - 1]!);
+            current.lastKey = keys[run.end - 1]!;
+            current.lastTime = times[run.end - 1]!;
             continue;
           }
           // Out of order from here on: what was streamed stays staged and is merged with the spill at the end.
           inOrder = false;
-          await closeCurrent();
+          closeCurrent();
         }
         await spill(await dayState(run.dayNumber), rows);
       }
     }
     signal?.throwIfAborted();
-    await closeCurrent();
+    closeCurrent();
+    await Promise.all(closings);
 
     // Days that need sorting: spilled rows, or existing rows to merge with.
     const partitions: PartitionReport[] = [];
@@ -373,6 +382,7 @@ export async function stagePartitions(batches: AsyncIterable<arrow.RecordBatch>,
     throw error;
   } finally {
     if (current !== undefined) await current.writer.abort();
+    await Promise.allSettled(closings);
     if (!staged) await removeStaging(stagingDir, datasetDir, createdFrom);
   }
 }

@@ -4,11 +4,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { AGGTRADES_SCHEMA } from '@unified/schemas';
+import * as arrow from 'apache-arrow';
+import { AGGTRADES_SCHEMA, KLINES_SCHEMA } from '@unified/schemas';
 import { FileSink } from '../src/file-sink.js';
 import { PARQUETJS_ENGINE } from '../src/parquetjs-engine.js';
 import { WASM_ENGINE } from '../src/wasm-engine.js';
-import { batchOf, sortedRows } from './rows.js';
+import { writePartitions } from '../src/index.js';
+import { batchOf, batches, sortedRows } from './rows.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'unified-engine-failure-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,4 +38,58 @@ describe.each([WASM_ENGINE, PARQUETJS_ENGINE])('engine $name', (engine) => {
     await writer.abort();
     expect(existsSync(path)).toBe(false);
   }, 30_000);
+});
+
+describe('the wasm engine in its worker thread', () => {
+  const options = { compression: 'snappy', rowGroupSize: 1000, createdBy: 'test' } as const;
+
+  it('refuses a batch of other columns before it reaches the encoder, which would drop it silently', async () => {
+    const path = join(dir, 'wrong-schema.parquet');
+    const writer = await WASM_ENGINE.open(path, AGGTRADES_SCHEMA.fileArrowSchema, options);
+    await writer.write(batchOf('aggtrades', sortedRows('aggtrades', 10, 1)));
+    await expect(writer.write(batchOf('klines', sortedRows('klines', 10, 1)))).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(new RegExp(`^${path}: a batch has columns \\[timestamp: Int64, open: Float64`, 'u')) as unknown,
+    });
+    await writer.abort();
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('fails a file with WRITE_FAILED when the encoder traps, and encodes the next file in a new worker', async () => {
+    // arrow-rs traps ("unreachable") on a union column: the trap ends the worker, not the process.
+    const union = new arrow.DenseUnion([0], [new arrow.Field('a', new arrow.Int32())]);
+    const data = arrow.makeData({ type: union, length: 1, nullCount: 0, typeIds: Int8Array.of(0), valueOffsets: Int32Array.of(0), children: [arrow.makeData({ type: new arrow.Int32(), length: 1, nullCount: 0, data: Int32Array.of(7) })] });
+    const schema = new arrow.Schema([new arrow.Field('u', union, false)]);
+    const batch = new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: 1, nullCount: 0, children: [data] }));
+    const path = join(dir, 'trap.parquet');
+    const writer = await WASM_ENGINE.open(path, schema, options);
+    const written = (async () => {
+      await writer.write(batch);
+      await writer.close();
+    })();
+    await expect(written).rejects.toMatchObject({ code: 'WRITE_FAILED', message: expect.stringContaining(`${path}: the Parquet writer failed: the Parquet encoder crashed`) as unknown });
+    expect(existsSync(path)).toBe(false);
+
+    const next = await WASM_ENGINE.open(join(dir, 'after-trap.parquet'), KLINES_SCHEMA.fileArrowSchema, options);
+    await next.write(batchOf('klines', sortedRows('klines', 10, 1)));
+    await expect(next.close()).resolves.toMatchObject({ rows: 10 });
+  });
+
+  it('fails the whole write when a finished day fails while the next day streams, and writes nothing', async () => {
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const original = FileSink.prototype.finish;
+    let files = 0;
+    // The first day's file fails to finish; by then the second day is streaming.
+    vi.spyOn(FileSink.prototype, 'finish').mockImplementation(function (this: FileSink) {
+      files++;
+      if (files === 1) return Promise.reject(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+      return original.call(this);
+    });
+    const outputDir = join(dir, 'background');
+    const rows = sortedRows('aggtrades', 30_000, 3);
+    const error = writePartitions(batches('aggtrades', rows, 1000), { outputDir, dataset: { kind: 'aggtrades', exchange: 'binance', symbol: 'BTCUSDT' } });
+    await expect(error).rejects.toThrow(/EIO/u);
+    // The folders the failed run created are gone again.
+    expect(existsSync(outputDir)).toBe(false);
+  });
 });
