@@ -284,11 +284,13 @@ class Scan implements DatasetScan {
         if (differs !== -1) {
           throw new UnifiedError({ code: 'SOURCE_UNMAPPABLE', message: `${file.path}: column ${types[differs]}, where the dataset's first file has ${planned.wantedTypes[differs]}` });
         }
-        // Step 2: row groups, from their statistics, when the filter has terms on data columns.
+        // Step 2: row groups, from their statistics, when the filter has terms on data columns and there is a
+        // choice to make: a file of one row group (a day of our own datasets) is read and filtered row by row,
+        // which costs less than loading the statistics reader.
         const groups = reader.rowGroupRows.length;
         stats.rowGroups += groups;
         let rowGroups: number[] | undefined;
-        if (filter.some((terms) => terms.some((t) => !file.partition.has(t.column)))) {
+        if (groups > 1 && filter.some((terms) => terms.some((t) => !file.partition.has(t.column)))) {
           const groupStats = await readRowGroupStats(file.path);
           if (groupStats !== undefined && groupStats.length === groups) {
             rowGroups = rowGroupsToRead(filter, groupStats, file.partition, planned.prunable, planned.floats);

@@ -8,7 +8,7 @@
  */
 import { Writable } from 'node:stream';
 import * as arrow from 'apache-arrow';
-import parquet from '@dsnp/parquetjs';
+import type Parquetjs from '@dsnp/parquetjs';
 import { UnifiedError } from '@unified/schemas';
 import { FileSink, assertFooterRows } from './file-sink.js';
 import { type EncodeOptions, type EngineWriter, type ParquetCompression, type ParquetEngine, assertCompression } from './parquet-engine.js';
@@ -45,13 +45,19 @@ function parquetjsType(type: arrow.DataType): string {
   return 'UTF8';
 }
 
+type ParquetjsModule = typeof Parquetjs;
+
+// Loaded on first use: the module takes about 90 ms to load, and most runs never use this engine.
+let loaded: Promise<ParquetjsModule> | undefined;
+const loadParquetjs = (): Promise<ParquetjsModule> => (loaded ??= import('@dsnp/parquetjs').then((module) => module.default));
+
 /** The parquetjs schema of an Arrow file schema, every column with `codec`. */
-function schemaOf(schema: arrow.Schema, codec: string): InstanceType<typeof parquet.ParquetSchema> {
+function schemaOf(parquet: ParquetjsModule, schema: arrow.Schema, codec: string): InstanceType<ParquetjsModule['ParquetSchema']> {
   const definition: Record<string, { type: string; optional?: boolean; compression: string }> = {};
   for (const field of schema.fields) {
     definition[field.name] = { type: parquetjsType(field.type as arrow.DataType), compression: codec, ...(field.nullable ? { optional: true } : {}) };
   }
-  return new parquet.ParquetSchema(definition as unknown as ConstructorParameters<typeof parquet.ParquetSchema>[0]);
+  return new parquet.ParquetSchema(definition as unknown as ConstructorParameters<ParquetjsModule['ParquetSchema']>[0]);
 }
 
 /** Rows [0, count) of a column as parquetjs primitive values (and raw values for its statistics). */
@@ -92,8 +98,9 @@ class ParquetjsWriter implements EngineWriter {
       },
     });
     // parquetjs only calls write() and end() on its output stream.
-    const stream = output as unknown as Parameters<typeof parquet.ParquetWriter.openStream>[1];
-    const writer = (await parquet.ParquetWriter.openStream(schemaOf(schema, CODEC[options.compression]!), stream, {
+    const parquet = await loadParquetjs();
+    const stream = output as unknown as Parameters<ParquetjsModule['ParquetWriter']['openStream']>[1];
+    const writer = (await parquet.ParquetWriter.openStream(schemaOf(parquet, schema, CODEC[options.compression]!), stream, {
       rowGroupSize: options.rowGroupSize,
       useDataPageV2: false,
     })) as unknown as InternalWriter;
