@@ -1,6 +1,7 @@
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { csvLines, jsonLines } from './query-output.js';
+import { csvLines } from './csv-lines.js';
+import { jsonLines } from './query-output.js';
 
 describe('query output', () => {
   it('writes int64 and decimals exactly, quotes CSV fields that need it, and writes nulls', () => {

@@ -31,7 +31,8 @@ export function cellText(value: Value): string {
   return JSON.stringify(value);
 }
 
-function csvField(value: Value): string {
+/** A cell as a CSV field, quoted when it holds a quote, comma or line break. */
+export function csvField(value: Value): string {
   const text = cellText(value);
   return /[",\r\n]/u.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
@@ -39,14 +40,6 @@ function csvField(value: Value): string {
 /** The CSV header line. */
 export function csvHeader(names: readonly string[]): string {
   return `${names.map(csvField).join(',')}\n`;
-}
-
-/** Rows of a batch as CSV lines. */
-export function csvLines(batch: arrow.RecordBatch, names: readonly string[]): string {
-  const columns = names.map((name) => columnValues(batch.getChild(name)!));
-  let out = '';
-  for (let row = 0; row < batch.numRows; row++) out += `${columns.map((value) => csvField(value(row))).join(',')}\n`;
-  return out;
 }
 
 /** Rows of a batch as JSON lines, one object per row, int64 values exact. */

@@ -11,7 +11,8 @@ import type { CliContext } from '../cli-context.js';
 import { formatCount, renderTable } from '../format.js';
 import { integerOption, nonEmptyOption } from '../option-parsers.js';
 import { collectFilter } from '../query-expression.js';
-import { cellText, columnValues, csvHeader, csvLines, jsonLines } from '../query-output.js';
+import { csvLines } from '../csv-lines.js';
+import { cellText, columnValues, csvHeader, jsonLines } from '../query-output.js';
 
 type QueryFormat = 'table' | 'csv' | 'json' | 'parquet';
 
