@@ -20,7 +20,8 @@ export interface ChecksumCheck {
 /** sha256 of a file, hex, read as a stream. */
 export async function sha256OfFile(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  // 1 MiB reads: the default 64 KiB makes hashing a 200 MB file take twice as long.
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
