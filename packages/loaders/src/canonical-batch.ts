@@ -9,6 +9,7 @@ import type { ColumnMapping, MappedField } from './column-mapping.js';
 import {
   type ConversionContext,
   type Converted,
+  type ConvertedTimes,
   type TimeEncoding,
   toBool,
   toEpochMicros,
@@ -166,14 +167,15 @@ export function assembleCanonicalBatch(
     const result = convertField(field, raw, context, state);
     if (result !== undefined) converted.set(field.spec.field, result);
   }
-  const time = converted.get('time') as Converted<Float64Array> | undefined;
+  const time = converted.get('time') as ConvertedTimes | undefined;
   if (time !== undefined) {
-    converted.set('timestamp', millisOf(time));
+    const millis = time.millis === undefined ? millisOf(time) : { values: time.millis, valid: time.valid };
+    converted.set('timestamp', millis);
     if (kind === 'aggtrades') converted.set('timestamp_us', microsOf(time));
-    if (kind === 'futures') converted.set('funding_time', millisOf(time));
+    if (kind === 'futures') converted.set('funding_time', millis);
   }
-  const closeTime = converted.get('close_time') as Converted<Float64Array> | undefined;
-  if (closeTime !== undefined) converted.set('close_time', millisOf(closeTime));
+  const closeTime = converted.get('close_time') as ConvertedTimes | undefined;
+  if (closeTime !== undefined) converted.set('close_time', closeTime.millis === undefined ? millisOf(closeTime) : { values: closeTime.millis, valid: closeTime.valid });
   if (kind === 'aggtrades' && !converted.has('trade_is_buyer_maker')) {
     const side = converted.get('side');
     if (side !== undefined) converted.set('trade_is_buyer_maker', side);

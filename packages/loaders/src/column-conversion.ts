@@ -219,6 +219,8 @@ export function toText(column: RawColumn): (string | null)[] {
 /** Converted epoch microseconds plus the encodings met in the column. */
 export interface ConvertedTimes extends Converted<Float64Array> {
   readonly encodings: ReadonlySet<TimeEncoding>;
+  /** The source's own int64 values when they are exactly the milliseconds of `values` (reused, not rebuilt). */
+  readonly millis?: BigInt64Array;
 }
 
 /**
@@ -281,16 +283,35 @@ export function toEpochMicros(column: RawColumn, required: boolean, context: Con
     // Integer epochs (the usual Parquet source): read as numbers in one pass, the unit decided per value.
     const source = column.data.values as BigInt64Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array | BigUint64Array;
     const numbers = source instanceof BigInt64Array ? int64ToNumbers(source, length) : source instanceof BigUint64Array ? undefined : source;
+    // The units' windows do not overlap, so a value inside the window of the unit met last has that unit:
+    // one range check per row in the usual case, the full decision only when the unit changes.
+    const windows = [
+      { lo: Math.ceil(minMs / 1000), hi: Math.floor(maxMs / 1000), scale: 1_000_000 },
+      { lo: minMs, hi: maxMs, scale: 1000 },
+      { lo: minMs * 1000, hi: maxMs * 1000 + 999, scale: 1 },
+    ];
+    let lo = 1;
+    let hi = 0;
+    let scale = 0;
     for (let i = 0; i < length; i++) {
       if (column.data.nullCount > 0 && isNullAt(column.data, i)) {
         missing(context, column, i, required, validity);
         continue;
       }
       const number = numbers === undefined ? Number.NaN : numbers[i]!;
+      if (number >= lo && number <= hi) {
+        values[i] = number * scale;
+        continue;
+      }
       // Beyond 2^53 (nanoseconds, or garbage) the exact value decides.
       values[i] = fromInteger(Number.isSafeInteger(number) ? number : (source[i] as bigint), i);
+      const window = windows.find((w) => number >= w.lo && number <= w.hi);
+      if (window !== undefined) ({ lo, hi, scale } = window);
     }
-    return result();
+    // Milliseconds throughout and no nulls: the source's int64 values are the canonical timestamps as they are
+    // (a rejected row is dropped with its batch row, whatever it holds).
+    const millis = integerUnits === UNIT_MS && source instanceof BigInt64Array && column.data.nullCount === 0 ? source.subarray(0, length) : undefined;
+    return { ...result(), ...(millis === undefined ? {} : { millis }) };
   }
   if (column.type === 'arrow' && arrow.DataType.isDate(column.data.type)) {
     encodings.add('date');
