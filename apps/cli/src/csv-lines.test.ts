@@ -33,4 +33,10 @@ describe('csvLines', () => {
     const table = arrow.tableFromArrays({ id: BigInt64Array.from(edges), small: Int32Array.from(edges.map((e) => Number(BigInt.asIntN(32, e)))) });
     expect(csvLines(table.batches[0]!, ['id', 'small'])).toBe(edges.map((e) => `${e},${BigInt.asIntN(32, e)}\n`).join(''));
   });
+
+  it('writes the longest number texts in full, in a column of its own', () => {
+    const values = [...Array.from({ length: 100 }, () => -0.0000012345678901234567), -1.2345678901234567e-308, -123456789012345680000, 5e-324, -1.7976931348623157e308];
+    const batch = new arrow.Table({ x: arrow.vectorFromArray(values, new arrow.Float64()) }).batches[0]!;
+    expect(csvLines(batch, ['x'])).toBe(values.map((v) => `${String(v)}\n`).join(''));
+  });
 });

@@ -89,8 +89,8 @@ function floatWriter(data: arrow.Data): ColumnWriter {
   let last = Number.NaN;
   let text = 'NaN';
   return {
-    // The longest JS number text: "-1.2345678901234567e-308".
-    maxBytes: 24 * data.length,
+    // The longest JS number text: "-0.0000012345678901234567" (25; "-1.2345678901234567e-308" is 24).
+    maxBytes: 25 * data.length,
     write(row, out, at) {
       if (isNull?.(row) === true) return at;
       const value = values[row]!;
@@ -185,5 +185,7 @@ export function csvLines(batch: arrow.RecordBatch, names: readonly string[]): st
     }
     out[at++] = NEWLINE;
   }
+  // A Buffer drops writes past its end without a word: a wrong bound must fail, never cut the output.
+  if (at > out.length) throw new Error(`csvLines: ${at} bytes written into a buffer of ${out.length}`);
   return out.toString('utf8', 0, at);
 }

@@ -7,8 +7,8 @@ import { RowIssues } from './row-issues.js';
 const MS = Date.UTC(2024, 0, 2, 3, 4, 5, 678);
 const location = { path: 'trades.parquet', rowNumber: (index: number) => index + 1 };
 
-function convert(values: readonly bigint[], policy: 'error' | 'skip' = 'skip') {
-  const issues = new RowIssues(policy);
+function convert(values: readonly bigint[], policy: 'error' | 'skip' = 'skip', window?: { minMs: number; maxMs: number }) {
+  const issues = new RowIssues(policy, window);
   issues.beginBatch(values.length);
   const column = rawColumnOfArrow('time', arrow.vectorFromArray(BigInt64Array.from(values)).data[0]!);
   return { times: toEpochMicros(column, true, { location, issues }), issues };
@@ -37,5 +37,13 @@ describe('toEpochMicros on int64 epochs', () => {
     expect(issues.badRows()).toEqual(Uint8Array.of(0, 1, 0));
     expect(times.values[2]).toBe((MS + 1) * 1000);
     expect(() => convert([BigInt(MS), 12_345n], 'error')).toThrow(/trades\.parquet.*row 2|trades\.parquet:2/u);
+  });
+
+  it('decides every value in full when a custom window makes the units overlap, seconds first', () => {
+    // From 1970-01-12 to far future: 5_000_000 is plausible both as seconds and as milliseconds.
+    const window = { minMs: 1_000_000, maxMs: 4_000_000_000_000 };
+    const { times } = convert([5_000_000_000n, 5_000_000n], 'skip', window);
+    expect([...times.values]).toEqual([5_000_000_000 * 1000, 5_000_000 * 1_000_000]);
+    expect(times.encodings).toEqual(new Set(['ms', 's']));
   });
 });

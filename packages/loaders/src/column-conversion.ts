@@ -290,6 +290,8 @@ export function toEpochMicros(column: RawColumn, required: boolean, context: Con
       { lo: minMs, hi: maxMs, scale: 1000 },
       { lo: minMs * 1000, hi: maxMs * 1000 + 999, scale: 1 },
     ];
+    // (A custom window spanning more than a factor of 1000 makes them overlap: then every value is decided in full.)
+    const disjoint = windows[0]!.hi < windows[1]!.lo && windows[1]!.hi < windows[2]!.lo;
     let lo = 1;
     let hi = 0;
     let scale = 0;
@@ -305,7 +307,7 @@ export function toEpochMicros(column: RawColumn, required: boolean, context: Con
       }
       // Beyond 2^53 (nanoseconds, or garbage) the exact value decides.
       values[i] = fromInteger(Number.isSafeInteger(number) ? number : (source[i] as bigint), i);
-      const window = windows.find((w) => number >= w.lo && number <= w.hi);
+      const window = disjoint ? windows.find((w) => number >= w.lo && number <= w.hi) : undefined;
       if (window !== undefined) ({ lo, hi, scale } = window);
     }
     // Milliseconds throughout and no nulls: the source's int64 values are the canonical timestamps as they are

@@ -88,9 +88,14 @@ export class DayWriter {
     failpoint('after-temp-write');
   }
 
-  /** Finishes the last file. */
+  /** Finishes the last file; on failure the file being written is aborted (removed, its encoder released). */
   async finish(): Promise<StagedFile[]> {
-    await this.closeFile();
+    try {
+      await this.closeFile();
+    } catch (error) {
+      await this.abort().catch(() => undefined);
+      throw error;
+    }
     return this.files;
   }
 

@@ -76,6 +76,9 @@ function fail(id, error) {
     push(file, null);
   }
   post({ type: 'failed', id, message: error instanceof Error ? error.message : String(error) });
+  // A trap leaves the encoder's memory in an unknown state: this worker ends (its other files fail with it) and
+  // the next file gets a new one.
+  if (error instanceof WebAssembly.RuntimeError) process.exit(1);
 }
 
 parentPort.on('message', (message) => {

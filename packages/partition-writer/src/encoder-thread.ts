@@ -106,3 +106,8 @@ export function encoderThread(): EncoderThread {
   }
   return pool.reduce((best, thread) => (thread.openFiles < best.openFiles ? thread : best));
 }
+
+/** Files open in the encoding workers of this process (for tests: none once every write ended). */
+export function openEncoderFiles(): number {
+  return pool.reduce((n, thread) => n + thread.openFiles, 0);
+}

@@ -24,6 +24,9 @@ const CODECS: Readonly<Record<ParquetCompression, string>> = {
 /** Record batches handed to the worker and not yet taken by its encoder: enough to keep it busy, little memory. */
 const MAX_IN_FLIGHT = 3;
 
+/** Parquet bytes back from the worker and not yet written: past this, no more rows go out until the disk catches up. */
+const MAX_UNWRITTEN_BYTES = 32 * 1024 * 1024;
+
 function properties(schema: arrow.Schema, options: EncodeOptions): EncoderProperties {
   return {
     compression: CODECS[options.compression],
@@ -36,11 +39,14 @@ function properties(schema: arrow.Schema, options: EncodeOptions): EncoderProper
 class WasmWriter implements EngineWriter {
   private rows = 0;
   private inFlight = 0;
+  private unwritten = 0;
   private waiting: (() => void)[] = [];
   private failure: UnifiedError | undefined;
   // The sink's writes, in the order the bytes arrive.
   private writing: Promise<void> = Promise.resolve();
-  private ended: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+  // Whether the worker is done with the file (closed, aborted, failed or gone), and who waits for that.
+  private workerDone = false;
+  private whenDone: (() => void) | undefined;
   private readonly thread: EncoderThread;
   private readonly id: number;
 
@@ -52,7 +58,10 @@ class WasmWriter implements EngineWriter {
     this.thread = encoderThread();
     this.id = this.thread.open(properties(schema, options), {
       reply: (reply) => this.onReply(reply),
-      crashed: (message) => this.fail(message),
+      crashed: (message) => {
+        this.fail(message);
+        this.done();
+      },
     });
   }
 
@@ -60,20 +69,37 @@ class WasmWriter implements EngineWriter {
     switch (reply.type) {
       case 'taken':
         this.inFlight--;
-        this.waiting.shift()?.();
+        this.wake();
         return;
       case 'bytes': {
         const chunk = reply.chunk;
-        this.writing = this.writing.then(() => (this.failure === undefined ? this.sink.write(chunk) : undefined)).catch((error: unknown) => this.fail(error));
+        this.unwritten += chunk.byteLength;
+        this.writing = this.writing
+          .then(() => (this.failure === undefined ? this.sink.write(chunk) : undefined))
+          .catch((error: unknown) => this.fail(error))
+          .finally(() => {
+            this.unwritten -= chunk.byteLength;
+            this.wake();
+          });
         return;
       }
       case 'closed':
       case 'aborted':
-        this.ended?.resolve();
+        this.done();
         return;
       case 'failed':
         this.fail(reply.message);
+        this.done();
     }
+  }
+
+  private wake(): void {
+    for (const wake of this.waiting.splice(0)) wake();
+  }
+
+  private done(): void {
+    this.workerDone = true;
+    this.whenDone?.();
   }
 
   private fail(cause: unknown): void {
@@ -81,33 +107,19 @@ class WasmWriter implements EngineWriter {
       const detail = cause instanceof Error ? cause.message : String(cause);
       this.failure = UnifiedError.isInstance(cause) ? cause : new UnifiedError({ code: 'WRITE_FAILED', message: `${this.sink.path}: the Parquet writer failed: ${detail}`, cause });
     }
-    for (const wake of this.waiting.splice(0)) wake();
-    this.ended?.reject(this.failure);
+    this.wake();
   }
 
-  // Resolves when the worker ended the file (closed or aborted), rejects when it failed.
-  private end(type: 'close' | 'abort'): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.ended = { resolve, reject };
-      if (this.failure !== undefined) reject(this.failure);
-      else this.thread.post({ type, id: this.id });
-    });
-  }
-
-  async write(batch: arrow.RecordBatch): Promise<void> {
-    if (this.failure !== undefined) throw this.failure;
-    if (batch.numRows === 0) return;
-    // The encoder takes its schema from the first batch and cannot report a later mismatch (it drops the batch).
-    if (!sameSchema(this.schema, batch.schema)) {
-      throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `${this.sink.path}: a batch has columns ${describeSchema(batch.schema)}, but the file is ${describeSchema(this.schema)}` });
+  // Ends the file in the worker (finishing it, or dropping it after a failure here) and waits until the worker
+  // is done with it, so that it holds nothing for this file afterwards.
+  private async end(type: 'close' | 'abort'): Promise<void> {
+    if (!this.workerDone) {
+      const done = new Promise<void>((resolve) => (this.whenDone = resolve));
+      this.thread.post({ type: this.failure === undefined ? type : 'abort', id: this.id });
+      await done;
     }
-    const ipc = arrow.tableToIPC(new arrow.Table(batch), 'stream');
-    this.inFlight++;
-    this.thread.post({ type: 'write', id: this.id, ipc }, [ipc.buffer as ArrayBuffer]);
-    this.rows += batch.numRows;
-    while (this.inFlight > MAX_IN_FLIGHT && this.stopped() === undefined) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    const failure = this.stopped();
-    if (failure !== undefined) throw failure;
+    this.thread.release(this.id);
+    await this.writing;
   }
 
   // The failure, read through a call: it changes while a write waits.
@@ -115,26 +127,35 @@ class WasmWriter implements EngineWriter {
     return this.failure;
   }
 
-  async close(): Promise<{ rows: number; bytes: number; sha256: string }> {
-    try {
-      await this.end('close');
-      await this.writing;
-      if (this.failure !== undefined) throw this.failure;
-    } catch (error) {
-      this.thread.release(this.id);
-      await this.sink.abort();
-      throw error;
+  async write(batch: arrow.RecordBatch): Promise<void> {
+    if (batch.numRows === 0) return;
+    // The encoder takes its schema from the first batch and cannot report a later mismatch (it drops the batch).
+    if (!sameSchema(this.schema, batch.schema)) {
+      throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `${this.sink.path}: a batch has columns ${describeSchema(batch.schema)}, but the file is ${describeSchema(this.schema)}` });
     }
-    this.thread.release(this.id);
+    while ((this.inFlight >= MAX_IN_FLIGHT || this.unwritten > MAX_UNWRITTEN_BYTES) && this.stopped() === undefined) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    const failure = this.stopped();
+    if (failure !== undefined) throw failure;
+    const ipc = arrow.tableToIPC(new arrow.Table(batch), 'stream');
+    this.inFlight++;
+    this.thread.post({ type: 'write', id: this.id, ipc }, [ipc.buffer as ArrayBuffer]);
+    this.rows += batch.numRows;
+  }
+
+  async close(): Promise<{ rows: number; bytes: number; sha256: string }> {
+    await this.end('close');
+    const failure = this.stopped();
+    if (failure !== undefined) {
+      await this.sink.abort();
+      throw failure;
+    }
     const { bytes, sha256 } = await this.sink.finish();
     await assertFooterRows(this.sink.path, this.rows);
     return { rows: this.rows, bytes, sha256 };
   }
 
   async abort(): Promise<void> {
-    await this.end('abort').catch(() => undefined);
-    await this.writing;
-    this.thread.release(this.id);
+    await this.end('abort');
     await this.sink.abort();
   }
 }

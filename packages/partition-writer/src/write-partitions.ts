@@ -61,6 +61,15 @@ function assertSchema(kind: DataKind, expected: arrow.Schema, actual: arrow.Sche
   }
 }
 
+/** Refuses timestamps beyond ±2^53 ms (year 285,000): their day cannot be told from a double. */
+function assertSafeTimes(kind: DataKind, times: Float64Array, values: BigInt64Array): void {
+  for (let i = 0; i < times.length; i++) {
+    if (!Number.isSafeInteger(times[i]!)) {
+      throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `a ${kind} batch has timestamp ${values[i]!} in row ${i + 1}, beyond any plausible time in milliseconds` });
+    }
+  }
+}
+
 /** Refuses nulls in the columns the schema declares non-nullable (a Parquet engine would write a broken page). */
 function assertNoRequiredNulls(kind: DataKind, expected: arrow.Schema, batch: arrow.RecordBatch): void {
   expected.fields.forEach((field, i) => {
@@ -230,11 +239,15 @@ export async function stagePartitions(batches: AsyncIterable<arrow.RecordBatch>,
   };
 
   // A day's stream is finished in the background (its last rows encoded, the file fsynced and checked) while
-  // the next day streams; every one is awaited before the merge, and the first failure stops the run.
+  // the next day streams. At most one day finishes at a time, so open files and memory do not grow with the
+  // number of days; every one is awaited before the merge, and the first failure stops the run.
   const closings: Promise<void>[] = [];
   let closeFailure: { error: unknown } | undefined;
-  const closeCurrent = (): void => {
+  const closeCurrent = async (): Promise<void> => {
     if (current === undefined) return;
+    await closings.at(-1)?.catch(() => undefined);
+    // Still `current` here: on failure the `finally` below aborts it.
+    if (closeFailure !== undefined) throw closeFailure.error;
     const { state, writer } = current;
     current = undefined;
     state.closing = writer.finish().then((files) => {
@@ -285,12 +298,14 @@ export async function stagePartitions(batches: AsyncIterable<arrow.RecordBatch>,
       if (rowsIn === 0 && batch.numRows > 0) failpoint('mid-read');
       rowsIn += batch.numRows;
       // As numbers, once per batch: exact below 2^53, and no BigInt per row (continuesInOrder refuses the rest).
-      const times = int64ToNumbers(batch.getChild('timestamp')!.toArray() as BigInt64Array);
+      const timeValues = batch.getChild('timestamp')!.toArray() as BigInt64Array;
+      const times = int64ToNumbers(timeValues);
+      assertSafeTimes(kind, times, timeValues);
       const keys = keyName === 'timestamp' ? times : int64ToNumbers(batch.getChild(keyName)!.toArray() as BigInt64Array);
       for (const run of dayRuns(times)) {
         const rows = run.start === 0 && run.end === batch.numRows ? batch : batch.slice(run.start, run.end);
         if (inOrder) {
-          if (current !== undefined && run.dayNumber > current.state.dayNumber) closeCurrent();
+          if (current !== undefined && run.dayNumber > current.state.dayNumber) await closeCurrent();
           const state = await dayState(run.dayNumber);
           const fresh = current === undefined && state.closing === undefined && state.spill === undefined;
           if ((current?.state === state || fresh) && continuesInOrder(keys, times, run.start, run.end, current?.lastKey ?? -Infinity, current?.lastTime ?? -Infinity)) {
@@ -307,13 +322,13 @@ export async function stagePartitions(batches: AsyncIterable<arrow.RecordBatch>,
           }
           // Out of order from here on: what was streamed stays staged and is merged with the spill at the end.
           inOrder = false;
-          closeCurrent();
+          await closeCurrent();
         }
         await spill(await dayState(run.dayNumber), rows);
       }
     }
     signal?.throwIfAborted();
-    closeCurrent();
+    await closeCurrent();
     await Promise.all(closings);
 
     // Days that need sorting: spilled rows, or existing rows to merge with.

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import * as arrow from 'apache-arrow';
 import { AGGTRADES_SCHEMA, KLINES_SCHEMA } from '@unified/schemas';
+import { openEncoderFiles } from '../src/encoder-thread.js';
 import { FileSink } from '../src/file-sink.js';
 import { PARQUETJS_ENGINE } from '../src/parquetjs-engine.js';
 import { WASM_ENGINE } from '../src/wasm-engine.js';
@@ -37,6 +38,8 @@ describe.each([WASM_ENGINE, PARQUETJS_ENGINE])('engine $name', (engine) => {
     await expect(write()).rejects.toMatchObject({ code: 'WRITE_FAILED', message: expect.stringMatching(/ENOSPC/u) as unknown });
     await writer.abort();
     expect(existsSync(path)).toBe(false);
+    // The encoding worker dropped the file too (it would otherwise hold a row group and keep the process alive).
+    expect(openEncoderFiles()).toBe(0);
   }, 30_000);
 });
 
@@ -90,6 +93,57 @@ describe('the wasm engine in its worker thread', () => {
     const error = writePartitions(batches('aggtrades', rows, 1000), { outputDir, dataset: { kind: 'aggtrades', exchange: 'binance', symbol: 'BTCUSDT' } });
     await expect(error).rejects.toThrow(/EIO/u);
     // The folders the failed run created are gone again.
+    expect(existsSync(outputDir)).toBe(false);
+  });
+
+  it('fails the whole write when the last rows of a finished day cannot be written, and holds nothing after', async () => {
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const original = FileSink.prototype.write;
+    const writes = new Map<string, number>();
+    vi.spyOn(FileSink.prototype, 'write').mockImplementation(function (this: FileSink, chunk: Uint8Array) {
+      // The first file's second write fails (a full disk, a size limit).
+      const count = (writes.get(this.path) ?? 0) + 1;
+      writes.set(this.path, count);
+      if (this.path === [...writes.keys()][0] && count === 2) return Promise.reject(Object.assign(new Error('EFBIG: file too large, write'), { code: 'EFBIG' }));
+      return original.call(this, chunk);
+    });
+    const outputDir = join(dir, 'last-rows');
+    const rows = sortedRows('aggtrades', 30_000, 3);
+    await expect(writePartitions(batches('aggtrades', rows, 1000), { outputDir, dataset: { kind: 'aggtrades', exchange: 'binance', symbol: 'BTCUSDT' }, rowGroupSize: 1000 })).rejects.toThrow(/EFBIG/u);
+    expect(existsSync(outputDir)).toBe(false);
+    expect(openEncoderFiles()).toBe(0);
+  });
+
+  it('finishes at most one day in the background, however many days a batch holds', async () => {
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const create = FileSink.create;
+    let open = 0;
+    let most = 0;
+    vi.spyOn(FileSink, 'create').mockImplementation(async (path: string) => {
+      const sink = await create.call(FileSink, path);
+      open++;
+      most = Math.max(most, open);
+      // eslint-disable-next-line @typescript-eslint/unbound-method
+      const [finish, abort] = [sink.finish, sink.abort];
+      sink.finish = async () => (open--, finish.call(sink));
+      sink.abort = async () => (open--, abort.call(sink));
+      return sink;
+    });
+    // 400 days of one row each, all in one batch.
+    const rows = sortedRows('futures', 400, 400);
+    const report = await writePartitions(batches('futures', rows, 400), { outputDir: join(dir, 'many-days'), dataset: { kind: 'futures', exchange: 'binance', symbol: 'BTCUSDT' } });
+    expect(report.partitions).toHaveLength(400);
+    expect(most).toBeLessThanOrEqual(2);
+    expect(openEncoderFiles()).toBe(0);
+  });
+
+  it('refuses a timestamp beyond 2^53 ms, whose day a double cannot tell, before writing anything', async () => {
+    const rows = sortedRows('futures', 3, 1).map((row, i) => (i === 2 ? { ...row, timestamp: 2n ** 60n } : row));
+    const outputDir = join(dir, 'far-future');
+    await expect(writePartitions(batches('futures', rows), { outputDir, dataset: { kind: 'futures', exchange: 'binance', symbol: 'BTCUSDT' } })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: `a futures batch has timestamp ${2n ** 60n} in row 3, beyond any plausible time in milliseconds`,
+    });
     expect(existsSync(outputDir)).toBe(false);
   });
 });
