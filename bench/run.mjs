@@ -28,6 +28,7 @@ const measureUrl = pathToFileURL(join(root, 'bench/measure.mjs')).href;
 const DAY_MS = 86_400_000;
 const START = Date.UTC(2024, 0, 1);
 const AGG_DAYS = 10;
+const SCALING_DAY_ROWS = 100_000;
 
 // ---------------------------------------------------------------- options
 function parseArgs(argv) {
@@ -131,11 +132,11 @@ const round = (value, digits = 3) => (value == null || !Number.isFinite(value) ?
 // ---------------------------------------------------------------- inputs
 const peer = (job, args) => [peerScript, job, JSON.stringify(args)];
 
-async function aggtradesInput(dir, rows) {
+async function aggtradesInput(dir, rows, days = AGG_DAYS) {
   // Generated per day by the sample generator, then rewritten by DuckDB as one snappy consolidated file, named
   // as the converter expects; a one-day klines file beside it because `unified convert` requires klines.
   const raw = join(dir, 'raw');
-  await generateSampleData({ outDir: raw, kinds: ['aggtrades'], formats: ['parquet'], aggtradesRows: rows, days: AGG_DAYS, start: START, seed: 1 });
+  await generateSampleData({ outDir: raw, kinds: ['aggtrades'], formats: ['parquet'], aggtradesRows: rows, days, start: START, seed: 1 });
   const rawFile = join(raw, readdirSync(raw).find((name) => name.startsWith('aggtrades_')));
   const input = join(dir, 'aggtrades_binance_BTCUSDT_consolidated.parquet');
   unmeasured(peer('consolidate', { input: rawFile, output: input }));
@@ -291,17 +292,30 @@ try {
   }
 
   if (options.full) {
-    log('--full: the packages\' memory-scaling scripts (turbo run bench --concurrency=1)');
-    const turbo = join(root, 'node_modules/.bin/turbo');
+    // Each package's `bench` script, one after the other, in its own folder. Run through the shell rather than
+    // turbo: turbo needs the package manager's binary on PATH, which `node bench/run.mjs` does not have.
+    log("--full: the packages' memory-scaling scripts (each package's `bench` script)");
     const t0 = performance.now();
-    const r = spawnSync(turbo, ['run', 'bench', '--concurrency=1'], { cwd: root, stdio: 'inherit' });
-    packageBenches = { command: 'turbo run bench --concurrency=1', status: r.status, seconds: round((performance.now() - t0) / 1000, 1) };
+    const scripts = [];
+    for (const name of readdirSync(join(root, 'packages')).sort()) {
+      const dir = join(root, 'packages', name);
+      const manifest = existsSync(join(dir, 'package.json')) ? JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) : {};
+      const script = manifest.scripts?.bench;
+      if (typeof script !== 'string') continue;
+      log(`  ${manifest.name}: ${script}`);
+      const r = spawnSync(script, { cwd: dir, stdio: 'inherit', shell: true });
+      scripts.push({ package: manifest.name, script, status: r.status });
+    }
+    const status = scripts.every((s) => s.status === 0) ? 0 : 1;
+    packageBenches = { command: "each package's `bench` script", status, scripts, seconds: round((performance.now() - t0) / 1000, 1) };
+    if (status !== 0) log(`  failed: ${scripts.filter((s) => s.status !== 0).map((s) => s.package).join(', ')}`);
 
-    log('--full: converter memory scaling (unified convert, aggtrades at 1 M, 5 M and 20 M rows)');
+    log(`--full: converter memory scaling (unified convert, aggtrades at 1 M, 5 M and 20 M rows, ${SCALING_DAY_ROWS.toLocaleString('en-US')} a day)`);
     memoryScaling = [];
     for (const rows of [1_000_000, 5_000_000, 20_000_000]) {
       const dir = join(tmp, `scaling-${rows}`);
-      await aggtradesInput(dir, rows);
+      // The same rows a day at every size, so that the series varies the input's length alone.
+      await aggtradesInput(dir, rows, rows / SCALING_DAY_ROWS);
       const ours = convertOurs(dir, defaultEngine, 'aggtrades');
       const m = measured(ours.args);
       memoryScaling.push({ rows, engine: defaultEngine, seconds: round(m.wallS), peak_rss_mb: round(m.rssMb, 0), cpu_s: round(m.cpuS), output_bytes: dirBytes(ours.output), rows_per_s: round(rows / m.wallS, 0) });
@@ -399,12 +413,13 @@ if (options.write) {
       ? [
           '## Converter memory scaling (`--full`)',
           '',
-          `\`unified convert\` on consolidated aggtrades (10 days), one run each, engine ${memoryScaling[0]?.engine}:`,
+          `\`unified convert\` on consolidated aggtrades of ${SCALING_DAY_ROWS.toLocaleString('en-US')} rows a day (10, 50 and 200 days), one run each, engine ${memoryScaling[0]?.engine}. ` +
+            'The rows of one day also cost memory, up to one row group (1 M rows): `convert-aggtrades` above, at 1 M rows a day, shows that bound.',
           '',
           markdownTable(['rows', 'seconds', 'rows/s', 'peak RSS MB', 'output MB'], memoryScaling.map((m) => [m.rows.toLocaleString('en-US'), fmtS(m.seconds), fmtRate(m.rows_per_s), String(m.peak_rss_mb), fmtMb(m.output_bytes)])),
           '',
           `Peak RSS largest / smallest input: ${(Math.max(...memoryScaling.map((m) => m.peak_rss_mb)) / Math.min(...memoryScaling.map((m) => m.peak_rss_mb))).toFixed(2)} (flat is < 1.5). ` +
-            `The packages' own memory-scaling scripts (\`turbo run bench --concurrency=1\`) exited ${packageBenches?.status}; their tables are in the run's output.`,
+            `The packages' own memory-scaling scripts (each package's \`bench\` script: ${(packageBenches?.scripts ?? []).map((s) => `${s.package} exited ${s.status}`).join(', ')}) print their tables in the run's output; the packages' READMEs record them.`,
           '',
         ]
       : []),

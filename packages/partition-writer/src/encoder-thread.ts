@@ -1,5 +1,5 @@
 /**
- * The main-thread side of `encode-worker.js`: a small pool of worker threads (two, or one on a single core),
+ * The main-thread side of `encode-worker.js`: a small pool of worker threads (one on two cores, two on more),
  * shared by every file the wasm engine writes in this process and started on first use. A file goes to the
  * worker with the fewest open files, so a day that is finishing encodes beside the next one. Replies are
  * routed to the file they belong to by id. A worker holds the process open only while it has an open file; if
@@ -89,8 +89,11 @@ export class EncoderThread {
   }
 }
 
-/** Encoding workers per process: two, so that one file can finish while the next is encoded. */
-const POOL_SIZE = Math.min(2, availableParallelism());
+/**
+ * Encoding workers per process: one beside the main thread and the decoder on two cores (a second one was no
+ * faster there and held 50 MB more), two on more cores, so that a finishing day encodes beside the next.
+ */
+const POOL_SIZE = availableParallelism() > 2 ? 2 : 1;
 
 const pool: EncoderThread[] = [];
 
