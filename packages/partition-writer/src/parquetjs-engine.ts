@@ -92,9 +92,22 @@ class ParquetjsWriter implements EngineWriter {
   ) {}
 
   static async open(sink: FileSink, schema: arrow.Schema, options: EncodeOptions): Promise<ParquetjsWriter> {
+    // A failed write is kept here and reported by the next write() or close(), never passed to parquetjs: it does
+    // not await every write it starts (the footer's), and a rejection there would end the process.
+    const opened: { writer?: ParquetjsWriter } = {};
     const output = new Writable({
       write(chunk: Buffer, _encoding, callback) {
-        sink.write(chunk).then(() => callback(), (error: unknown) => callback(error as Error));
+        if (opened.writer?.failure !== undefined) {
+          callback();
+          return;
+        }
+        sink.write(chunk).then(
+          () => callback(),
+          (error: unknown) => {
+            if (opened.writer !== undefined) opened.writer.failure ??= error;
+            callback();
+          },
+        );
       },
     });
     // parquetjs only calls write() and end() on its output stream.
@@ -104,11 +117,11 @@ class ParquetjsWriter implements EngineWriter {
       rowGroupSize: options.rowGroupSize,
       useDataPageV2: false,
     })) as unknown as InternalWriter;
-    const engineWriter = new ParquetjsWriter(sink, writer, schema, options.rowGroupSize);
-    // A failed write surfaces through parquetjs's own promise; the stream's 'error' event must not go unheard
-    // (an unhandled 'error' would end the process).
-    output.on('error', (error: Error) => (engineWriter.failure ??= error));
-    return engineWriter;
+    const created = new ParquetjsWriter(sink, writer, schema, options.rowGroupSize);
+    opened.writer = created;
+    // The stream's 'error' event must not go unheard (an unhandled 'error' would end the process).
+    output.on('error', (error: Error) => (created.failure ??= error));
+    return created;
   }
 
   /** Buffers rows and writes a row group whenever `rowGroupSize` rows are waiting. */
@@ -167,6 +180,7 @@ class ParquetjsWriter implements EngineWriter {
     try {
       if (this.pendingRows > 0) await this.writeRowGroup(this.pendingRows);
       await this.writer.close();
+      if (this.failure !== undefined) throw this.failed(this.failure);
     } catch (error) {
       await this.sink.abort();
       throw this.failed(error);

@@ -43,6 +43,33 @@ describe.each([WASM_ENGINE, PARQUETJS_ENGINE])('engine $name', (engine) => {
   }, 30_000);
 });
 
+describe('the parquetjs engine', () => {
+  it('reports a write that fails while the footer is written as WRITE_FAILED, without an unhandled rejection', async () => {
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const original = FileSink.prototype.write;
+    // A clean file's writes, counted first: then only the last ones (the page index and the footer) fail.
+    let calls = 0;
+    let failFrom = Infinity;
+    vi.spyOn(FileSink.prototype, 'write').mockImplementation(function (this: FileSink, chunk: Uint8Array) {
+      calls++;
+      if (calls >= failFrom) return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+      return original.call(this, chunk);
+    });
+    const clean = await PARQUETJS_ENGINE.open(join(dir, 'parquetjs-clean.parquet'), AGGTRADES_SCHEMA.fileArrowSchema, { compression: 'snappy', rowGroupSize: 1000, createdBy: 'test' });
+    await clean.write(batchOf('aggtrades', sortedRows('aggtrades', 10, 1)));
+    await clean.close();
+    failFrom = calls - 2;
+    calls = 0;
+    const path = join(dir, 'parquetjs-footer.parquet');
+    const writer = await PARQUETJS_ENGINE.open(path, AGGTRADES_SCHEMA.fileArrowSchema, { compression: 'snappy', rowGroupSize: 1000, createdBy: 'test' });
+    await writer.write(batchOf('aggtrades', sortedRows('aggtrades', 10, 1)));
+    await expect(writer.close()).rejects.toMatchObject({ code: 'WRITE_FAILED', message: expect.stringMatching(/ENOSPC/u) as unknown });
+    expect(existsSync(path)).toBe(false);
+    // parquetjs's own unawaited writes settle without a rejection reaching the process.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  });
+});
+
 describe('the wasm engine in its worker thread', () => {
   const options = { compression: 'snappy', rowGroupSize: 1000, createdBy: 'test' } as const;
 

@@ -1,6 +1,6 @@
 // `unified query` end to end in-process: each output format round-trips through DuckDB to the rows DuckDB
 // reads from the dataset with the same predicate.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,20 @@ describe('unified query', () => {
     expect(await queryDuckDb(`SELECT count(*) AS n FROM read_parquet(${sqlString(join(cwd, 'empty.parquet'))})`)).toEqual([{ n: 0n }]);
     const table = await run(['query', trades, '--filter', 'day=9']);
     expect(table.out).toBe('no rows match\n');
+  });
+
+  it('leaves an existing output file as it was when the query fails part-way (a corrupt day), for csv and json', async () => {
+    cpSync(join(cwd, trades), join(cwd, 'broken'), { recursive: true });
+    const lastDay = join(cwd, 'broken/exchange=binance/symbol=BTCUSDT/year=2024/month=1/day=3/part-0.parquet');
+    truncateSync(lastDay, 100);
+    for (const format of ['csv', 'json']) {
+      writeFileSync(join(cwd, `kept.${format}`), 'the previous result\n');
+      const { code, out, err } = await run(['query', 'broken', '--format', format, '--output', `kept.${format}`]);
+      expect([code, out]).toEqual([1, '']);
+      expect(err).toContain('day=3/part-0.parquet');
+      expect(readFileSync(join(cwd, `kept.${format}`), 'utf8')).toBe('the previous result\n');
+    }
+    expect(readdirSync(cwd).filter((name) => name.startsWith('.'))).toEqual([]);
   });
 
   it('exits 2 naming the problem for a bad expression, an unknown column or parquet without --output', async () => {

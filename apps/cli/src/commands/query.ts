@@ -3,10 +3,10 @@
  * preview, CSV or JSON lines (streamed), or one Parquet file. Results on stdout (or --output), the explain
  * output and errors on stderr.
  */
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { type DatasetReadOptions, type FilterTerm, PARQUET_COMPRESSIONS, type ParquetCompression, UnifiedError, scanPartitionedDataset, writeBatchesToParquet } from '@unified/core';
+import { type DatasetReadOptions, type FilterTerm, PARQUET_COMPRESSIONS, type ParquetCompression, UnifiedError, scanPartitionedDataset, writeBatchesToParquet, writeFileAtomically } from '@unified/core';
 import type { CliContext } from '../cli-context.js';
 import { formatCount, renderTable } from '../format.js';
 import { integerOption, nonEmptyOption } from '../option-parsers.js';
@@ -86,13 +86,14 @@ export function registerQueryCommand(program: Command, context: CliContext): Com
         const written = await writeBatchesToParquet(scan, output!, { compression: options.compression });
         io.stderr.write(`wrote ${formatCount(written.rows)} rows to ${relative(io.cwd, output!) || output!}\n`);
       } else {
-        const file = output === undefined ? undefined : await open(output, 'w');
-        const write = async (text: string): Promise<void> => {
-          if (text === '') return;
-          if (file === undefined) io.stdout.write(text);
-          else await file.write(text);
-        };
-        try {
+        // To a file: written under a temporary name and renamed when complete, so a failed or interrupted
+        // query never leaves a partial file or replaces an existing one (as --format parquet).
+        const emit = async (file: FileHandle | undefined): Promise<void> => {
+          const write = async (text: string): Promise<void> => {
+            if (text === '') return;
+            if (file === undefined) io.stdout.write(text);
+            else await file.write(text);
+          };
           let names: string[] | undefined;
           const preview: string[][] = [];
           for await (const batch of scan) {
@@ -112,8 +113,18 @@ export function registerQueryCommand(program: Command, context: CliContext): Com
             const more = options.limit === undefined && preview.length > shown.length ? `\n(first ${shown.length} rows; --limit N for more, --format csv or json for all)` : '';
             await write(shown.length === 0 ? 'no rows match\n' : `${renderTable(header, shown, header.map(() => 'left'))}\n${more ? `${more.trimStart()}\n` : ''}`);
           }
-        } finally {
-          await file?.close();
+        };
+        if (output === undefined) await emit(undefined);
+        else {
+          await writeFileAtomically(output, async (temp) => {
+            const file = await open(temp, 'wx');
+            try {
+              await emit(file);
+              await file.sync();
+            } finally {
+              await file.close();
+            }
+          });
         }
       }
       if (options.explain === true) io.stderr.write(`${scan.explain()}\n`);
