@@ -398,7 +398,7 @@ if (options.write) {
     '',
     `**Machine:** ${machine.cpus} × ${machine.model}, ${machine.memory_gib} GiB RAM, ${machine.os}, Node ${machine.node}.`,
     `**Run:** ${options.rows.toLocaleString('en-US')} aggtrades rows over ${AGG_DAYS} days, ${(options.klinesDays * 1440).toLocaleString('en-US')} klines (${options.klinesDays} days of 1m), ` +
-      `${options.runs} runs per job and side, harness ${document.duration_s} s (input generation ${(setup.generate_aggtrades_s ?? 0) + (setup.generate_klines_s ?? 0) + (setup.generate_funding_s ?? 0)} s of it).`,
+      `${options.runs} runs per job and side, harness ${document.duration_s} s (input generation ${round((setup.generate_aggtrades_s ?? 0) + (setup.generate_klines_s ?? 0) + (setup.generate_funding_s ?? 0), 1)} s of it).`,
     '',
     '`ratio` = DuckDB median time / our median time: our throughput relative to DuckDB\'s (1.0 as fast, 0.25 a quarter as fast).',
     'Times are wall-clock seconds of the whole process, start-up included; peak RSS and CPU time (user + system, all threads) are the process\'s own.',
