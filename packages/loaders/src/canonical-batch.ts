@@ -4,7 +4,7 @@
  * `funding_time` from the source's time column, fills the constant `timeframe`, and drops rows marked bad.
  */
 import * as arrow from 'apache-arrow';
-import { BASE_TIMEFRAME, type ColumnSpec, type DataKind, datasetSchemaFor, numbersToInt64 } from '@unified/schemas';
+import { BASE_TIMEFRAME, type ColumnSpec, type DataKind, datasetSchemaFor, nextUnsafeInt64, numbersToInt64 } from '@unified/schemas';
 import type { ColumnMapping, MappedField } from './column-mapping.js';
 import {
   type ConversionContext,
@@ -146,6 +146,22 @@ function checkSymbol(raw: RawColumn, context: ConversionContext, state: SourceSt
   }
 }
 
+// Keys are sorted, deduplicated and validated as numbers downstream, exact up to 2^53 - 1. A larger integer
+// key (an id column; times are range-checked on their own) is refused here, where its file and line are known.
+function checkKeysExact(keys: readonly string[], mapping: ColumnMapping, converted: ReadonlyMap<string, AnyConverted>, context: ConversionContext): void {
+  for (const name of keys) {
+    const key = converted.get(name);
+    const field = mapping.fields.find((f) => f.spec.field === name);
+    if (key === undefined || field === undefined || !(key.values instanceof BigInt64Array)) continue;
+    const { values, valid } = key;
+    for (let i = nextUnsafeInt64(values); i >= 0; i = nextUnsafeInt64(values, i + 1)) {
+      if (valid === null || valid[i] !== 0) {
+        context.issues.reject(context.location, i, `column "${field.source}": ${values[i]} is beyond ${Number.MAX_SAFE_INTEGER} (2^53 - 1), the largest ${name} kept exact`);
+      }
+    }
+  }
+}
+
 /**
  * The canonical batch of `kind` for raw columns (indexed like the source's columns), or `null` when every row
  * was dropped as bad. `kept` maps each row of the batch to its raw row (`null`: the same rows).
@@ -167,6 +183,7 @@ export function assembleCanonicalBatch(
     const result = convertField(field, raw, context, state);
     if (result !== undefined) converted.set(field.spec.field, result);
   }
+  checkKeysExact(schema.naturalKey, mapping, converted, context);
   const time = converted.get('time') as ConvertedTimes | undefined;
   if (time !== undefined) {
     const millis = time.millis === undefined ? millisOf(time) : { values: time.millis, valid: time.valid };

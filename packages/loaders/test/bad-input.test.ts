@@ -301,6 +301,26 @@ describe('values that must not be changed silently', () => {
     expect((await failure(json)).message).toMatch(/float-id\.json:1: column "a": .* is not an integer in the 64-bit range/u);
   });
 
+  it('refuses a trade id beyond 2^53 - 1, which cannot be ordered exactly as a number, naming file and line', async () => {
+    const csv = file('big-id.csv', aggCsv(AGG_ROW(1), AGG_ROW(2).replace(/^2,/u, '9007199254740993,'), AGG_ROW(3)));
+    const error = await failure(csv);
+    expect(error.code).toBe('BAD_ROW');
+    expect(error.message).toMatch(/big-id\.csv:3: column "agg_trade_id": 9007199254740993 is beyond 9007199254740991 \(2\^53 - 1\), the largest trade_id kept exact/u);
+    // The largest exact id loads; a bigger one is skipped and counted under the bad-row policy.
+    const edge = file('edge-id.csv', aggCsv(AGG_ROW(1).replace(/^1,/u, '9007199254740991,'), AGG_ROW(2).replace(/^2,/u, '-9007199254740992,')));
+    const source = openSource(edge, { onBadRow: 'skip' });
+    const ids: bigint[] = [];
+    for await (const batch of source) for (const id of batch.getChild('trade_id')!) ids.push(id as bigint);
+    expect(ids).toEqual([9_007_199_254_740_991n]);
+    expect(source.summary).toMatchObject({ rowsRead: 2, rowsLoaded: 1, rowsSkipped: 1 });
+    // The same from an int64 Parquet column, where no text parsing is involved.
+    const parquet = join(dir, 'big-id.parquet');
+    await queryDuckDb(
+      `COPY (SELECT CASE WHEN range = 7 THEN 9007199254740992 ELSE range END::BIGINT AS agg_trade_id, 1.5 AS price, 2.5 AS quantity, 1767225600000 + range AS transact_time, true AS is_buyer_maker FROM range(10)) TO ${sqlString(parquet)} (FORMAT parquet)`,
+    );
+    expect((await failure(parquet)).message).toMatch(/big-id\.parquet:8: column "agg_trade_id": 9007199254740992 is beyond/u);
+  });
+
   it('refuses a numeric side rather than guessing what 1 means', async () => {
     const path = file('numeric-side.json', JSON.stringify([{ id: 1, price: '1', amount: '1', timestamp: 1767225600039, side: 1 }]));
     expect((await failure(path)).message).toMatch(/numeric-side\.json:1: column "side": "1" is not a side \(buy or sell\)/u);

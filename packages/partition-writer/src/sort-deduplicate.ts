@@ -21,12 +21,12 @@ export interface SortedDay {
 }
 
 /** A column of int64 values as numbers, exact while every value is below 2^53. */
-function keyNumbers(column: FlatColumn, name: string): Float64Array {
+function keyNumbers(column: FlatColumn, name: string, where: string): Float64Array {
   const values = column.values as BigInt64Array;
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const n = Number(values[i]!);
-    if (!Number.isSafeInteger(n)) throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `${name} ${values[i]} is beyond 2^53; cannot order it exactly` });
+    if (!Number.isSafeInteger(n)) throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `${where}: ${name} ${values[i]} is beyond ${Number.MAX_SAFE_INTEGER} (2^53 - 1); it cannot be ordered exactly` });
     out[i] = n;
   }
   return out;
@@ -46,8 +46,8 @@ export function sortAndDeduplicate(kind: DataKind, columns: readonly FlatColumn[
   const fileSchema = schema.fileArrowSchema as unknown as arrow.Schema;
   const names = schema.fileColumns.map((c) => c.name);
   const keyName = schema.naturalKey[0]!;
-  const key = keyNumbers(columns[names.indexOf(keyName)]!, keyName);
-  const sortKeys = schema.sortKey.map((name) => (name === keyName ? key : keyNumbers(columns[names.indexOf(name)]!, name)));
+  const key = keyNumbers(columns[names.indexOf(keyName)]!, keyName, where);
+  const sortKeys = schema.sortKey.map((name) => (name === keyName ? key : keyNumbers(columns[names.indexOf(name)]!, name, where)));
 
   // 1. Group by natural key, in arrival order within a group.
   const byKey = new Uint32Array(length);

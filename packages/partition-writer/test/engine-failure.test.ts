@@ -173,4 +173,13 @@ describe('the wasm engine in its worker thread', () => {
     });
     expect(existsSync(outputDir)).toBe(false);
   });
+
+  it('refuses a trade id beyond 2^53 - 1, which it cannot order exactly, naming the day, and commits nothing', async () => {
+    const rows = sortedRows('aggtrades', 3, 1).map((row, i) => (i === 1 ? { ...row, trade_id: 2n ** 53n } : row));
+    const outputDir = join(dir, 'huge-id');
+    const error = await writePartitions(batches('aggtrades', rows), { outputDir, dataset: { kind: 'aggtrades', exchange: 'binance', symbol: 'BTCUSDT' } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect((error as Error).message).toMatch(/binance_BTCUSDT\/.*\/day=\d+ \(.*\): trade_id 9007199254740992 is beyond 9007199254740991 \(2\^53 - 1\); it cannot be ordered exactly/u);
+    expect(existsSync(outputDir)).toBe(false);
+  });
 });

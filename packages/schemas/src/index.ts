@@ -86,7 +86,7 @@ export type { PartitionValues } from './partition-path.js';
 
 // Time
 export { floorDiv } from './floor-div.js';
-export { int64ToNumbers, nextNegativeInt64, numbersToInt64 } from './int64-numbers.js';
+export { int64ToNumbers, nextNegativeInt64, nextUnsafeInt64, numbersToInt64 } from './int64-numbers.js';
 export {
   BASE_TIMEFRAME,
   TIMEFRAMES,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { int64ToNumbers, nextNegativeInt64, numbersToInt64 } from './int64-numbers.js';
+import { int64ToNumbers, nextNegativeInt64, nextUnsafeInt64, numbersToInt64 } from './int64-numbers.js';
 
 const EDGES = [0n, 1n, -1n, 4_294_967_295n, 4_294_967_296n, -4_294_967_296n, -4_294_967_297n, 1_704_067_200_000n, 1_704_067_200_000_123n, -86_400_001n, 9_007_199_254_740_991n, -9_007_199_254_740_991n];
 
@@ -47,5 +47,18 @@ describe('nextNegativeInt64', () => {
     expect(found).toEqual([1, 3, 5]);
     expect(nextNegativeInt64(values.subarray(2, 3))).toBe(-1);
     expect(nextNegativeInt64(values.subarray(3))).toBe(0);
+  });
+});
+
+describe('nextUnsafeInt64', () => {
+  it('finds exactly the values Number.isSafeInteger rejects, at the edges of 2^53 and 2^32', () => {
+    const max = 2n ** 53n - 1n;
+    const values = BigInt64Array.of(max, max + 1n, -max, -max - 1n, 2n ** 63n - 1n, -(2n ** 63n), 4_294_967_295n, -4_294_967_296n, -(2n ** 52n), 0n, 2n ** 53n + 4_294_967_295n);
+    const found: number[] = [];
+    for (let row = nextUnsafeInt64(values); row >= 0; row = nextUnsafeInt64(values, row + 1)) found.push(row);
+    expect(found).toEqual([...values].flatMap((value, row) => (Number.isSafeInteger(Number(value)) && BigInt(Number(value)) === value ? [] : [row])));
+    expect(found).toEqual([1, 3, 4, 5, 10]);
+    expect(nextUnsafeInt64(values.subarray(5, 6))).toBe(0);
+    expect(nextUnsafeInt64(values.subarray(6, 10))).toBe(-1);
   });
 });

@@ -68,3 +68,31 @@ export function nextNegativeInt64(values: BigInt64Array, from = 0): number {
   for (let i = from; i < values.length; i++) if (halves[2 * i + 1]! < 0) return i;
   return -1;
 }
+
+// |value| ≤ 2^53 − 1 holds exactly when the high word is in [-2^21, 2^21 − 1], except -2^53 itself
+// (high word -2^21, low word 0).
+const SAFE_HIGH = 2_097_152;
+
+/**
+ * The first row at or after `from` whose int64 value is beyond `Number.MAX_SAFE_INTEGER` (2^53 − 1) in
+ * magnitude, or -1: such a value has no exact number, so it cannot be ordered or compared as one. A test of
+ * each value's high word, without converting any value.
+ *
+ * @example
+ * nextUnsafeInt64(BigInt64Array.of(1n, 2n ** 53n, 3n)) // 1
+ */
+export function nextUnsafeInt64(values: BigInt64Array, from = 0): number {
+  if (!LITTLE_ENDIAN) {
+    for (let i = from; i < values.length; i++) {
+      const value = values[i]!;
+      if (value > 9_007_199_254_740_991n || value < -9_007_199_254_740_991n) return i;
+    }
+    return -1;
+  }
+  const halves = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+  for (let i = from; i < values.length; i++) {
+    const high = halves[2 * i + 1]!;
+    if (high >= SAFE_HIGH || high < -SAFE_HIGH || (high === -SAFE_HIGH && halves[2 * i] === 0)) return i;
+  }
+  return -1;
+}
