@@ -5,7 +5,7 @@
  * never turn into `null` or lose digits.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { type StagedFile, UnifiedError, stageFileAtomically } from '@unified/schemas';
+import { type StagedFile, UnifiedError, stageFileAtomically, toUnifiedError } from '@unified/schemas';
 
 function refuse(path: string, where: string, reason: string): never {
   throw new UnifiedError({ code: 'METADATA_INVALID', message: `${path}: ${where === '' ? 'value' : where} ${reason}` });
@@ -69,7 +69,8 @@ export async function stageJsonFile(path: string, value: unknown): Promise<Stage
       await writeFile(tempPath, text, { flush: true });
     });
   } catch (error) {
-    throw new UnifiedError({ code: 'WRITE_FAILED', message: `${path}: cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)})`, cause: error });
+    // A file-system failure already comes as WRITE_FAILED naming the file and the reason.
+    throw toUnifiedError(error, 'WRITE_FAILED', `${path}: cannot be written`);
   }
 }
 

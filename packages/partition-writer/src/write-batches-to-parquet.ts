@@ -22,7 +22,8 @@ export interface WriteBatchesToParquetOptions {
 
 /**
  * Writes `batches` (all of one schema) to `path` and returns its rows, bytes and sha256. An empty stream
- * writes nothing and throws `INVALID_ARGUMENT` (a Parquet file needs a schema).
+ * writes nothing and throws `INVALID_ARGUMENT` (a Parquet file needs a schema); a failed write throws
+ * `WRITE_FAILED` naming `path`, and leaves `path` as it was.
  *
  * @example
  * const table = await readPartitionedDataset('data_cache/unified/klines/binance_BTCUSDT_1m', { start: '2024-01-01', end: '2024-02-01' });
@@ -46,6 +47,10 @@ export async function writeBatchesToParquet(batches: AsyncIterable<arrow.RecordB
       return await writer.close();
     } catch (error) {
       await writer?.abort();
+      // The encoder names the file it writes, which is the temporary one; the caller knows only `path`.
+      if (UnifiedError.isInstance(error) && error.message.includes(temp)) {
+        throw new UnifiedError({ code: error.code, message: error.message.replaceAll(temp, target), cause: error });
+      }
       throw error;
     }
   });

@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { queryDuckDb, sqlString } from '@unified/vitest-config/duckdb';
+import { FileSink } from '../src/file-sink.js';
 import { writeBatchesToParquet } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'unified-parquet-file-'));
@@ -46,6 +47,29 @@ describe('writeBatchesToParquet', () => {
     const path = join(dir, 'empty.parquet');
     await expect(writeBatchesToParquet([], path)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(existsSync(path)).toBe(false);
+    expect(readdirSync(dir).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
+
+  it('names the file asked for, not its temporary name, when the disk fills up, and keeps the old file', async () => {
+    const path = join(dir, 'full.parquet');
+    writeFileSync(path, 'the previous export');
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const original = FileSink.prototype.write;
+    let calls = 0;
+    const spy = vi.spyOn(FileSink.prototype, 'write').mockImplementation(function (this: FileSink, chunk: Uint8Array) {
+      if (++calls >= 2) return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+      return original.call(this, chunk);
+    });
+    try {
+      const table = arrow.tableFromArrays({ id: Float64Array.from({ length: 300_000 }, (_, i) => i * 1.5) });
+      const error = (await writeBatchesToParquet(table.batches, path, { rowGroupSize: 10_000 }).catch((e: unknown) => e)) as Error & { code: string };
+      expect(error.code).toBe('WRITE_FAILED');
+      expect(error.message).toMatch(new RegExp(`^${path.replaceAll('.', '\\.')}: .*ENOSPC`, 'u'));
+      expect(error.message).not.toMatch(/\.tmp-/u);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(readFileSync(path, 'utf8')).toBe('the previous export');
     expect(readdirSync(dir).filter((name) => name.startsWith('.'))).toEqual([]);
   });
 });

@@ -38,6 +38,35 @@ describe('writeFileAtomically', () => {
     expect(readFileSync(path, 'utf8')).toBe('old');
     expect(readdirSync(dir).filter((name) => name.startsWith('.'))).toEqual([]);
   });
+
+  it('reports a file-system failure as WRITE_FAILED naming the target and the reason, never the temporary name', async () => {
+    const failure = async (path: string, write: (temp: string) => Promise<unknown>): Promise<Error> => {
+      const error = await writeFileAtomically(path, write).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      if (error === undefined) throw new Error(`${path} was written`);
+      expect(error.message).not.toMatch(/\.tmp-/u);
+      return error;
+    };
+    const missing = join(dir, 'no-such-folder', 'rows.csv');
+    expect(await failure(missing, (temp) => writeFile(temp, 'x'))).toMatchObject({
+      code: 'WRITE_FAILED',
+      message: `${missing}: cannot be written: the folder ${join(dir, 'no-such-folder')} is missing or cannot hold new files`,
+    });
+    // The target is a folder: the rename fails, the folder is untouched.
+    const folder = mkdtempSync(join(dir, 'occupied-'));
+    expect(await failure(folder, (temp) => writeFile(temp, 'x'))).toMatchObject({ code: 'WRITE_FAILED', message: `${folder}: cannot be written: it is a folder` });
+    expect(readdirSync(folder)).toEqual([]);
+    // A full device, as a write reports it (without a path).
+    const full = join(dir, 'full.csv');
+    const enospc = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+    expect(await failure(full, async () => Promise.reject(enospc))).toMatchObject({ code: 'WRITE_FAILED', message: `${full}: cannot be written: no space left on the device`, cause: enospc });
+    // The caller's own failure, even a file-system one about another file, is passed on unchanged.
+    const elsewhere = Object.assign(new Error('ENOENT: no such file or directory, open /input.csv'), { code: 'ENOENT', path: '/input.csv' });
+    expect(await failure(full, async () => Promise.reject(elsewhere))).toBe(elsewhere);
+    expect(readdirSync(dir).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
 });
 
 describe('removeTemporaryFiles', () => {

@@ -2,12 +2,14 @@
  * The one way unified commits a file (D9): write it under a hidden temporary name in the same directory, and
  * rename it into place only when the write succeeded, then sync the directory so the rename survives a
  * crash. Readers see the old file or the new one, never a partial one. On failure the temporary file is
- * removed and the error re-thrown; the target is untouched.
+ * removed and the target is untouched; a file-system failure of the temporary file or the rename is reported as
+ * `WRITE_FAILED` naming the target, never the temporary name, which the caller has never heard of.
  */
 import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isTemporaryFileName, temporaryFileName } from './data-file-names.js';
+import { UnifiedError } from './errors/unified-error.js';
 
 /**
  * Runs `write(tempPath)` — which must create the file, and should fsync it — then renames it to `path`.
@@ -49,7 +51,7 @@ export async function stageFileAtomically<T>(path: string, write: (tempPath: str
     result = await write(tempPath);
   } catch (error) {
     await rm(tempPath, { force: true });
-    throw error;
+    throw writeFailure(path, tempPath, error);
   }
   let done = false;
   return {
@@ -61,7 +63,7 @@ export async function stageFileAtomically<T>(path: string, write: (tempPath: str
         await rename(tempPath, path);
       } catch (error) {
         await rm(tempPath, { force: true });
-        throw error;
+        throw writeFailure(path, tempPath, error, true);
       }
       done = true;
       await syncDirectory(dirname(path));
@@ -72,6 +74,32 @@ export async function stageFileAtomically<T>(path: string, write: (tempPath: str
       await rm(tempPath, { force: true });
     },
   };
+}
+
+// Failures of the device whatever file they name: the temporary file is the one being written.
+const DEVICE_FAILURES = new Set(['ENOSPC', 'EDQUOT', 'EFBIG', 'EIO', 'EROFS']);
+
+/**
+ * A file-system error about the temporary file (or the rename) as `WRITE_FAILED` naming `path` and saying why
+ * in words; anything else (a caller's own error, a failed read of its input) unchanged.
+ */
+function writeFailure(path: string, tempPath: string, error: unknown, renaming = false): unknown {
+  if (UnifiedError.isInstance(error) || !(error instanceof Error)) return error;
+  const { code, path: about } = error as NodeJS.ErrnoException;
+  if (code === undefined || !(renaming || about === tempPath || (about === undefined && DEVICE_FAILURES.has(code)))) return error;
+  const folder = dirname(path);
+  const reasons: Record<string, string> = {
+    ENOENT: `the folder ${folder} is missing or cannot hold new files`,
+    ENOTDIR: `${folder} is not a folder`,
+    EISDIR: 'it is a folder',
+    EACCES: `no permission to write in ${folder}`,
+    EPERM: `no permission to write in ${folder}`,
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'the disk quota is used up',
+    EFBIG: 'the file is larger than the file system allows',
+    EROFS: 'the file system is read-only',
+  };
+  return new UnifiedError({ code: 'WRITE_FAILED', message: `${path}: cannot be written: ${reasons[code] ?? `${code} (${error.message.replaceAll(tempPath, path)})`}`, cause: error });
 }
 
 // Makes a rename durable on POSIX file systems. Best effort: the file itself is complete and in place by

@@ -1,6 +1,6 @@
 // `unified query` end to end in-process: each output format round-trips through DuckDB to the rows DuckDB
 // reads from the dataset with the same predicate.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +93,22 @@ describe('unified query', () => {
       expect(readFileSync(join(cwd, `kept.${format}`), 'utf8')).toBe('the previous result\n');
     }
     expect(readdirSync(cwd).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
+
+  it('refuses an --output it cannot write before reading anything, naming it and why, for every format', async () => {
+    mkdirSync(join(cwd, 'exports'));
+    writeFileSync(join(cwd, 'a-file'), 'x');
+    for (const format of ['csv', 'json', 'table', 'parquet']) {
+      const missing = await run(['query', trades, '--format', format, '-o', `no-such-folder/rows.${format}`]);
+      expect([missing.code, missing.out]).toEqual([2, '']);
+      expect(missing.err).toMatch(new RegExp(`^error: --output no-such-folder/rows\\.${format}: the folder no-such-folder does not exist; create it first\\n`, 'u'));
+      const notFolder = await run(['query', trades, '--format', format, '-o', `a-file/rows.${format}`]);
+      expect([notFolder.code, notFolder.err.split('\n')[0]]).toEqual([2, `error: --output a-file/rows.${format}: a-file is not a folder`]);
+      const folder = await run(['query', trades, '--format', format, '-o', 'exports']);
+      expect([folder.code, folder.err.split('\n')[0]]).toEqual([2, `error: --output exports is a folder; give a file name, such as exports/rows.${format === 'table' ? 'txt' : format}`]);
+    }
+    expect(readdirSync(join(cwd, 'exports'))).toEqual([]);
+    expect(existsSync(join(cwd, 'no-such-folder'))).toBe(false);
   });
 
   it('exits 2 naming the problem for a bad expression, an unknown column or parquet without --output', async () => {

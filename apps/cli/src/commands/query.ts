@@ -12,6 +12,7 @@ import { formatCount, renderTable } from '../format.js';
 import { integerOption, nonEmptyOption } from '../option-parsers.js';
 import { collectFilter } from '../query-expression.js';
 import { csvLines } from '../csv-lines.js';
+import { assertOutputFile } from '../output-file.js';
 import { cellText, columnValues, csvHeader, jsonLines } from '../query-output.js';
 
 type QueryFormat = 'table' | 'csv' | 'json' | 'parquet';
@@ -79,8 +80,9 @@ export function registerQueryCommand(program: Command, context: CliContext): Com
         ...(limit === undefined ? {} : { limit: options.format === 'table' && options.limit === undefined ? limit + 1 : limit }),
         signal,
       };
-      const scan = scanPartitionedDataset(resolve(io.cwd, datasetDir), read);
       const output = options.output === undefined ? undefined : resolve(io.cwd, options.output);
+      if (output !== undefined) await assertOutputFile(output, io.cwd, `rows.${options.format === 'table' ? 'txt' : options.format}`);
+      const scan = scanPartitionedDataset(resolve(io.cwd, datasetDir), read);
 
       if (options.format === 'parquet') {
         const written = await writeBatchesToParquet(scan, output!, { compression: options.compression });
