@@ -5,7 +5,7 @@
  */
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { UnifiedError } from '@unified/schemas';
+import { UnifiedError, fileSystemReason } from '@unified/schemas';
 import type { ConvertEvent } from './convert-types.js';
 
 /** Where the seed writes the converter's log, relative to the working directory. */
@@ -38,7 +38,7 @@ export function openConvertLog(file: string = DEFAULT_CONVERT_LOG_FILE): Convert
   try {
     mkdirSync(dirname(path), { recursive: true });
   } catch (error) {
-    throw new UnifiedError({ code: 'WRITE_FAILED', message: `${path}: cannot create the log folder (${(error as NodeJS.ErrnoException).code ?? String(error)})`, cause: error });
+    throw new UnifiedError({ code: 'WRITE_FAILED', message: `${path}: cannot create the log folder: ${fileSystemReason(error, dirname(path))}`, cause: error });
   }
   const stream = createWriteStream(path, { flags: 'a' });
   let failure: Error | undefined;

@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import { sha256OfFile } from '@unified/loaders';
 import type { SourceRecord } from '@unified/metadata';
-import { UnifiedError } from '@unified/schemas';
+import { UnifiedError, fileSystemReason } from '@unified/schemas';
 
 /** A source's identity when the run started. */
 export interface SourceFingerprint {
@@ -30,7 +30,7 @@ async function statOf(path: string): Promise<{ size: number; mtimeMs: number }> 
     const info = await stat(path);
     return { size: info.size, mtimeMs: Math.trunc(info.mtimeMs) };
   } catch (error) {
-    throw new UnifiedError({ code: 'SOURCE_NOT_FOUND', message: `${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, cause: error });
+    throw new UnifiedError({ code: 'SOURCE_NOT_FOUND', message: `${path}: cannot be read: ${fileSystemReason(error, path)}`, cause: error });
   }
 }
 

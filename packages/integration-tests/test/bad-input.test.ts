@@ -4,7 +4,7 @@
 // the file (and the line and value of a bad row), the error code in its log, and every file under unified/
 // byte for byte as it was. Row-level problems must also convert under the opt-in --skip-bad-rows, counted.
 import { type SpawnSyncOptions, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -203,5 +203,37 @@ for (const c of cases.filter((entry) => entry.converted !== undefined)) describe
     expect(result.ok).toBe(true);
     const { type, ...fields } = c.converted!;
     expect(result.datasets.find((d) => d.type === type)).toMatchObject({ status: 'written', rowsSkipped: 0, ...fields });
+  });
+});
+
+describe('an output folder that cannot be written', () => {
+  const inputsOnly = (id: string): string => {
+    const dataDir = join(root, id, 'data');
+    cpSync(template, dataDir, { recursive: true, preserveTimestamps: true });
+    rmSync(join(dataDir, 'unified'), { recursive: true });
+    return dataDir;
+  };
+
+  it('a file named unified where the output folder goes: exit 1, one line naming it, the file untouched', () => {
+    const dataDir = inputsOnly('unified-is-a-file');
+    writeFileSync(join(dataDir, 'unified'), 'not a folder');
+    const run = unified([...convertArgs(dataDir), '--no-log-file', '-q']);
+    expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 1, stdout: '' });
+    expect(lines(run.stderr)).toEqual([expect.stringMatching(new RegExp(`^error: .*: ${join(dataDir, 'unified')} is a file, not a folder \\(ENOTDIR\\)$`, 'u'))]);
+    expect(readFileSync(join(dataDir, 'unified'), 'utf8')).toBe('not a folder');
+  });
+
+  it.skipIf(!permissionsEnforced)('a data folder the user may not write in: exit 1, one line saying so, nothing created', () => {
+    const dataDir = inputsOnly('read-only-data-dir');
+    if (isRoot) chownTree(join(root, 'read-only-data-dir'));
+    chmodSync(dataDir, 0o555);
+    try {
+      const run = unified([...convertArgs(dataDir), '--no-log-file', '-q'], isRoot ? { uid: UNPRIVILEGED, gid: UNPRIVILEGED } : {});
+      expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 1, stdout: '' });
+      expect(lines(run.stderr)).toEqual([`error: ${join(dataDir, 'unified')}: cannot create the folder: permission denied (EACCES)`]);
+      expect(readdirSync(dataDir).filter((name) => !name.endsWith('.csv'))).toEqual([]);
+    } finally {
+      chmodSync(dataDir, 0o755);
+    }
   });
 });

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
-import { PROCESS_STARTED_MS, UnifiedError, isProcessAlive } from '@unified/schemas';
+import { PROCESS_STARTED_MS, UnifiedError, fileSystemReason, isProcessAlive } from '@unified/schemas';
 
 /** Name of the lock file inside the locked folder (hidden, D4). */
 export const LOCK_FILE_NAME = '.lock';
@@ -108,7 +108,7 @@ async function tryAcquire(path: string, holder: LockHolder): Promise<boolean> {
       await mkdir(dirname(path), { recursive: true });
       return false;
     }
-    throw new UnifiedError({ code: 'WRITE_FAILED', message: `${path}: cannot create the lock file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, cause: error });
+    throw new UnifiedError({ code: 'WRITE_FAILED', message: `${path}: cannot create the lock file: ${fileSystemReason(error, path)}`, cause: error });
   }
   try {
     await handle.writeFile(JSON.stringify(holder));
@@ -175,7 +175,11 @@ async function tidyGuard(path: string): Promise<void> {
 export async function withDirectoryLock<T>(dir: string, fn: () => Promise<T>, options: DirectoryLockOptions = {}): Promise<T> {
   const { timeoutMs = 30_000, pollMs = 100, signal, onWait } = options;
   let waiting = false;
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+    // The folder that could not be made may be a parent of `dir`: name that one.
+    const failed = (error as NodeJS.ErrnoException).path ?? dir;
+    throw new UnifiedError({ code: 'WRITE_FAILED', message: `${failed}: cannot create the folder: ${fileSystemReason(error, failed)}`, cause: error });
+  });
   const path = join(dir, LOCK_FILE_NAME);
   const holder = newHolder();
   const deadline = Date.now() + timeoutMs;

@@ -5,7 +5,7 @@
  * never turn into `null` or lose digits.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { type StagedFile, UnifiedError, stageFileAtomically, toUnifiedError } from '@unified/schemas';
+import { type StagedFile, UnifiedError, fileSystemReason, stageFileAtomically, toUnifiedError } from '@unified/schemas';
 
 function refuse(path: string, where: string, reason: string): never {
   throw new UnifiedError({ code: 'METADATA_INVALID', message: `${path}: ${where === '' ? 'value' : where} ${reason}` });
@@ -84,7 +84,7 @@ export async function readJsonFile(path: string): Promise<unknown> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new UnifiedError({ code: 'METADATA_INVALID', message: `${path}: cannot be read`, cause: error });
+    throw new UnifiedError({ code: 'METADATA_INVALID', message: `${path}: cannot be read: ${fileSystemReason(error, path)}`, cause: error });
   }
   try {
     return JSON.parse(text) as unknown;

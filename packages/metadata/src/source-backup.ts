@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { copyFile, link, lstat, mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { BACKUP_DIR_NAME, PROCESS_STARTED_MS, UnifiedError, isProcessAlive, isTemporaryFileName } from '@unified/schemas';
+import { BACKUP_DIR_NAME, PROCESS_STARTED_MS, UnifiedError, fileSystemReason, isProcessAlive, isTemporaryFileName } from '@unified/schemas';
 import { readJsonFile, writeJsonFile } from './json-file.js';
 
 /** Name of the file inside each backup folder that lists what it holds. */
@@ -122,7 +122,6 @@ function invalidArgument(message: string): never {
   throw new UnifiedError({ code: 'INVALID_ARGUMENT', message });
 }
 
-const errnoOf = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? String(error);
 
 /** Runs one file-system step, reporting a failure as `WRITE_FAILED` naming `path`. */
 async function step<T>(path: string, what: string, fn: () => Promise<T>): Promise<T> {
@@ -130,7 +129,7 @@ async function step<T>(path: string, what: string, fn: () => Promise<T>): Promis
     return await fn();
   } catch (error) {
     if (UnifiedError.isInstance(error)) throw error;
-    throw new UnifiedError({ code: 'WRITE_FAILED', message: `${path}: cannot ${what} (${errnoOf(error)})`, cause: error });
+    throw new UnifiedError({ code: 'WRITE_FAILED', message: `${path}: cannot ${what}: ${fileSystemReason(error, path)}`, cause: error });
   }
 }
 
@@ -191,7 +190,7 @@ export async function listBackups(dataDir: string): Promise<BackupListing[]> {
     entries = await readdir(root, { withFileTypes: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
-    throw new UnifiedError({ code: 'METADATA_INVALID', message: `${root}: cannot be read (${errnoOf(error)})`, cause: error });
+    throw new UnifiedError({ code: 'METADATA_INVALID', message: `${root}: cannot be read: ${fileSystemReason(error, root)}`, cause: error });
   }
   const found: { listing: BackupListing; stamp: string; n: number }[] = [];
   for (const entry of entries) {
@@ -220,7 +219,7 @@ async function removeAbandonedTemporaryFolders(root: string): Promise<void> {
     names = await readdir(root);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return;
-    throw new UnifiedError({ code: 'WRITE_FAILED', message: `${root}: cannot be read (${errnoOf(error)})`, cause: error });
+    throw new UnifiedError({ code: 'WRITE_FAILED', message: `${root}: cannot be read: ${fileSystemReason(error, root)}`, cause: error });
   }
   for (const name of names) {
     const match = TEMP_NAME.exec(name);
@@ -296,7 +295,7 @@ async function assertMatchesFingerprint(planned: PlannedSource): Promise<void> {
   try {
     info = await lstat(planned.absolute);
   } catch (error) {
-    throw new UnifiedError({ code: 'SOURCE_NOT_FOUND', message: `${path}: cannot be backed up (${errnoOf(error)})`, cause: error });
+    throw new UnifiedError({ code: 'SOURCE_NOT_FOUND', message: `${path}: cannot be backed up: ${fileSystemReason(error, path)}`, cause: error });
   }
   if (!info.isFile()) invalidArgument(`${path}: cannot be backed up, it is not a regular file`);
   // Within a millisecond: fingerprints may hold a truncated or rounded modification time.

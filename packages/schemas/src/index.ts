@@ -71,6 +71,7 @@ export {
   parseDataFileName,
   temporaryFileName,
 } from './data-file-names.js';
+export { fileSystemReason } from './file-system-reason.js';
 export { removeTemporaryFiles, stageFileAtomically, writeFileAtomically } from './write-file-atomically.js';
 export type { StagedFile } from './write-file-atomically.js';
 export {

@@ -56,12 +56,12 @@ describe('writeFileAtomically', () => {
     });
     // The target is a folder: the rename fails, the folder is untouched.
     const folder = mkdtempSync(join(dir, 'occupied-'));
-    expect(await failure(folder, (temp) => writeFile(temp, 'x'))).toMatchObject({ code: 'WRITE_FAILED', message: `${folder}: cannot be written: it is a folder` });
+    expect(await failure(folder, (temp) => writeFile(temp, 'x'))).toMatchObject({ code: 'WRITE_FAILED', message: `${folder}: cannot be written: it is a folder (EISDIR)` });
     expect(readdirSync(folder)).toEqual([]);
     // A full device, as a write reports it (without a path).
     const full = join(dir, 'full.csv');
     const enospc = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
-    expect(await failure(full, async () => Promise.reject(enospc))).toMatchObject({ code: 'WRITE_FAILED', message: `${full}: cannot be written: no space left on the device`, cause: enospc });
+    expect(await failure(full, async () => Promise.reject(enospc))).toMatchObject({ code: 'WRITE_FAILED', message: `${full}: cannot be written: no space left on the device (ENOSPC)`, cause: enospc });
     // The caller's own failure, even a file-system one about another file, is passed on unchanged.
     const elsewhere = Object.assign(new Error('ENOENT: no such file or directory, open /input.csv'), { code: 'ENOENT', path: '/input.csv' });
     expect(await failure(full, async () => Promise.reject(elsewhere))).toBe(elsewhere);

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isTemporaryFileName, temporaryFileName } from './data-file-names.js';
+import { fileSystemReason } from './file-system-reason.js';
 import { UnifiedError } from './errors/unified-error.js';
 
 /**
@@ -87,19 +88,11 @@ function writeFailure(path: string, tempPath: string, error: unknown, renaming =
   if (UnifiedError.isInstance(error) || !(error instanceof Error)) return error;
   const { code, path: about } = error as NodeJS.ErrnoException;
   if (code === undefined || !(renaming || about === tempPath || (about === undefined && DEVICE_FAILURES.has(code)))) return error;
+  // The temporary file could not be created: say it of the folder, where the cause is.
   const folder = dirname(path);
-  const reasons: Record<string, string> = {
-    ENOENT: `the folder ${folder} is missing or cannot hold new files`,
-    ENOTDIR: `${folder} is not a folder`,
-    EISDIR: 'it is a folder',
-    EACCES: `no permission to write in ${folder}`,
-    EPERM: `no permission to write in ${folder}`,
-    ENOSPC: 'no space left on the device',
-    EDQUOT: 'the disk quota is used up',
-    EFBIG: 'the file is larger than the file system allows',
-    EROFS: 'the file system is read-only',
-  };
-  return new UnifiedError({ code: 'WRITE_FAILED', message: `${path}: cannot be written: ${reasons[code] ?? `${code} (${error.message.replaceAll(tempPath, path)})`}`, cause: error });
+  const reason =
+    code === 'ENOENT' && !renaming ? `the folder ${folder} is missing or cannot hold new files` : code === 'EACCES' && !renaming ? `no permission to write in ${folder}` : fileSystemReason(error, path);
+  return new UnifiedError({ code: 'WRITE_FAILED', message: `${path}: cannot be written: ${reason.replaceAll(tempPath, path)}`, cause: error });
 }
 
 // Makes a rename durable on POSIX file systems. Best effort: the file itself is complete and in place by
