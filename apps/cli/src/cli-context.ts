@@ -3,9 +3,9 @@
  * streams, environment, working directory and the abort signal of Ctrl-C.
  */
 
-/** A writable text stream (stdout or stderr). */
+/** A writable text stream (stdout or stderr); bytes are UTF-8 text. */
 export interface CliStream {
-  write(text: string): void;
+  write(text: string | Uint8Array): void;
   /** Whether the stream is a terminal. */
   readonly isTTY?: boolean;
 }

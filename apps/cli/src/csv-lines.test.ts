@@ -1,6 +1,9 @@
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { csvLines } from './csv-lines.js';
+import { csvLines as csvBytes } from './csv-lines.js';
+
+// The lines as text (the functions return UTF-8 bytes).
+const csvLines = (batch: arrow.RecordBatch, names: readonly string[]): string => csvBytes(batch, names).toString('utf8');
 
 describe('csvLines', () => {
   it('formats every type column by column exactly as value by value, on slices, with nulls and text to quote', () => {

@@ -1,7 +1,11 @@
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { csvLines } from './csv-lines.js';
-import { jsonLines } from './query-output.js';
+import { csvLines as csvBytes } from './csv-lines.js';
+import { jsonLines as jsonBytes } from './json-lines.js';
+
+// The lines as text (the functions return UTF-8 bytes).
+const csvLines = (batch: arrow.RecordBatch, names: readonly string[]): string => csvBytes(batch, names).toString('utf8');
+const jsonLines = (batch: arrow.RecordBatch, names: readonly string[]): string => jsonBytes(batch, names).toString('utf8');
 
 describe('query output', () => {
   it('writes int64 and decimals exactly, quotes CSV fields that need it, and writes nulls', () => {

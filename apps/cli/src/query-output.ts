@@ -1,7 +1,6 @@
 /**
- * How `unified query` writes rows: CSV (RFC 4180) and JSON lines stream batch by batch; the table is a preview.
- * int64 values keep every digit: in JSON they are written as number literals from their decimal text, never
- * rounded through a double.
+ * Cell values as text for `unified query`: the table preview, the CSV header and the fallback of the column
+ * writers (`column-writers.ts`) for types they do not write from buffers. int64 values keep every digit.
  */
 import * as arrow from 'apache-arrow';
 
@@ -40,22 +39,4 @@ export function csvField(value: Value): string {
 /** The CSV header line. */
 export function csvHeader(names: readonly string[]): string {
   return `${names.map(csvField).join(',')}\n`;
-}
-
-/** Rows of a batch as JSON lines, one object per row, int64 values exact. */
-export function jsonLines(batch: arrow.RecordBatch, names: readonly string[]): string {
-  const columns = names.map((name) => batch.getChild(name)!);
-  const values = columns.map(columnValues);
-  let out = '';
-  for (let row = 0; row < batch.numRows; row++) {
-    const fields = names.map((name, i) => {
-      const value = values[i]!(row);
-      // Decimals and int64 are written as number literals with every digit.
-      const exactNumber = typeof value === 'bigint' || (typeof value === 'string' && arrow.DataType.isDecimal(columns[i]!.type as arrow.DataType));
-      const json = exactNumber ? String(value) : JSON.stringify(value ?? null);
-      return `${JSON.stringify(name)}:${json}`;
-    });
-    out += `{${fields.join(',')}}\n`;
-  }
-  return out;
 }

@@ -12,8 +12,8 @@ export function recordingIo(cwd: string, options: { tty?: boolean; stdoutTty?: b
   let out = '';
   let err = '';
   return {
-    stdout: { write: (text) => void (out += text), isTTY: options.stdoutTty ?? options.tty ?? false },
-    stderr: { write: (text) => void (err += text), isTTY: options.tty ?? false },
+    stdout: { write: (text) => void (out += typeof text === 'string' ? text : Buffer.from(text).toString('utf8')), isTTY: options.stdoutTty ?? options.tty ?? false },
+    stderr: { write: (text) => void (err += typeof text === 'string' ? text : Buffer.from(text).toString('utf8')), isTTY: options.tty ?? false },
     env: options.env ?? {},
     cwd,
     out: () => out,

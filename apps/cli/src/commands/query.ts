@@ -13,7 +13,8 @@ import { integerOption, nonEmptyOption } from '../option-parsers.js';
 import { collectFilter } from '../query-expression.js';
 import { csvLines } from '../csv-lines.js';
 import { assertOutputFile } from '../output-file.js';
-import { cellText, columnValues, csvHeader, jsonLines } from '../query-output.js';
+import { jsonLines } from '../json-lines.js';
+import { cellText, columnValues, csvHeader } from '../query-output.js';
 
 type QueryFormat = 'table' | 'csv' | 'json' | 'parquet';
 
@@ -91,17 +92,21 @@ export function registerQueryCommand(program: Command, context: CliContext): Com
         // To a file: written under a temporary name and renamed when complete, so a failed or interrupted
         // query never leaves a partial file or replaces an existing one (as --format parquet).
         const emit = async (file: FileHandle | undefined): Promise<void> => {
-          const write = async (text: string): Promise<void> => {
-            if (text === '') return;
+          const write = async (text: string | Uint8Array): Promise<void> => {
+            if (text.length === 0) return;
             if (file === undefined) io.stdout.write(text);
-            else await file.write(text);
+            // writeFile writes all of it from the current position, looping over partial writes.
+            else await file.writeFile(text);
           };
           let names: string[] | undefined;
           const preview: string[][] = [];
           for await (const batch of scan) {
             const first = names === undefined;
             names ??= batch.schema.fields.map((f) => f.name);
-            if (options.format === 'csv') await write(`${first ? csvHeader(names) : ''}${csvLines(batch, names)}`);
+            if (options.format === 'csv') {
+              if (first) await write(csvHeader(names));
+              await write(csvLines(batch, names));
+            }
             else if (options.format === 'json') await write(jsonLines(batch, names));
             else {
               const values = names.map((name) => columnValues(batch.getChild(name)!));
