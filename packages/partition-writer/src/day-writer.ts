@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type * as arrow from 'apache-arrow';
-import { dataFileName } from '@unified/schemas';
+import { UnifiedError, dataFileName } from '@unified/schemas';
 import { failpoint } from './failpoints.js';
 import { FixedChunks } from './fixed-chunks.js';
 import type { EncodeOptions, EngineWriter, ParquetEngine } from './parquet-engine.js';
@@ -30,8 +30,13 @@ export class DayWriter {
   private fileMax = -Infinity;
   private readonly chunks: FixedChunks;
 
+  /**
+   * @param stagingDir where the files are written, under hidden names
+   * @param partitionDir where they go when committed: failures name the file there, the one a user knows
+   */
   constructor(
     private readonly stagingDir: string,
+    private readonly partitionDir: string,
     private readonly prefix: string,
     private readonly engine: ParquetEngine,
     private readonly schema: arrow.Schema,
@@ -68,8 +73,21 @@ export class DayWriter {
   }
 
   private async writeChunk(chunk: arrow.RecordBatch): Promise<void> {
-    this.writer ??= await this.engine.open(this.stagedPath(this.files.length), this.schema, this.options);
-    await this.writer.write(chunk);
+    await this.naming(this.files.length, async () => {
+      this.writer ??= await this.engine.open(this.stagedPath(this.files.length), this.schema, this.options);
+      await this.writer.write(chunk);
+    });
+  }
+
+  // Runs `step` of file `index`; a failure that names the staged file names the partition's file instead.
+  private async naming<T>(index: number, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      const staged = this.stagedPath(index);
+      if (!UnifiedError.isInstance(error) || !error.message.includes(staged)) throw error;
+      throw new UnifiedError({ code: error.code, message: error.message.replaceAll(staged, join(this.partitionDir, dataFileName(index))), cause: error });
+    }
   }
 
   private stagedPath(index: number): string {
@@ -82,7 +100,7 @@ export class DayWriter {
     const writer = this.writer;
     this.writer = undefined;
     const index = this.files.length;
-    const encoded = await writer.close();
+    const encoded = await this.naming(index, () => writer.close());
     this.files.push({ name: dataFileName(index), stagedPath: this.stagedPath(index), ...encoded, minTimestamp: this.fileMin, maxTimestamp: this.fileMax });
     this.rowsInFile = 0;
     failpoint('after-temp-write');

@@ -311,7 +311,7 @@ export async function stagePartitions(batches: AsyncIterable<arrow.RecordBatch>,
           if ((current?.state === state || fresh) && continuesInOrder(keys, times, run.start, run.end, current?.lastKey ?? -Infinity, current?.lastTime ?? -Infinity)) {
             current ??= {
               state,
-              writer: new DayWriter(stagingDir, `stream-${run.dayNumber}`, engine, fileSchema, encode, maxRowsPerFile),
+              writer: new DayWriter(stagingDir, join(datasetDir, partitionOf(run.dayNumber)), `stream-${run.dayNumber}`, engine, fileSchema, encode, maxRowsPerFile),
               lastKey: -Infinity,
               lastTime: -Infinity,
             };
@@ -347,7 +347,7 @@ export async function stagePartitions(batches: AsyncIterable<arrow.RecordBatch>,
       if (state.spill !== undefined) inputs.push(...(await state.spill.readAll()));
       const { columns, length } = flattenBatches(fileSchema, inputs);
       const sorted = sortAndDeduplicate(kind, columns, length, onConflict, `${partitionDir} (${partitionOf(state.dayNumber)})`);
-      const writer = new DayWriter(stagingDir, `day-${state.dayNumber}`, engine, fileSchema, encode, maxRowsPerFile);
+      const writer = new DayWriter(stagingDir, partitionDir, `day-${state.dayNumber}`, engine, fileSchema, encode, maxRowsPerFile);
       for (let start = 0; start < sorted.order.length; start += 65_536) {
         await writer.append(buildBatch(fileSchema, columns, sorted.order.subarray(start, start + 65_536)));
       }

@@ -136,7 +136,13 @@ describe('the wasm engine in its worker thread', () => {
     });
     const outputDir = join(dir, 'last-rows');
     const rows = sortedRows('aggtrades', 30_000, 3);
-    await expect(writePartitions(batches('aggtrades', rows, 1000), { outputDir, dataset: { kind: 'aggtrades', exchange: 'binance', symbol: 'BTCUSDT' }, rowGroupSize: 1000 })).rejects.toThrow(/EFBIG/u);
+    const error = (await writePartitions(batches('aggtrades', rows, 1000), { outputDir, dataset: { kind: 'aggtrades', exchange: 'binance', symbol: 'BTCUSDT' }, rowGroupSize: 1000 }).catch((e: unknown) => e)) as Error;
+    expect(error).toMatchObject({ code: 'WRITE_FAILED' });
+    // Named as the file the user would have found in the partition, not as the hidden staged file.
+    const dataset = join(outputDir, 'aggtrades/binance_BTCUSDT/exchange=binance/symbol=BTCUSDT');
+    expect(error.message.startsWith(`${dataset}/year=`)).toBe(true);
+    expect(error.message.slice(dataset.length)).toMatch(/^\/year=\d{4}\/month=\d+\/day=\d+\/part-0\.parquet: the Parquet writer failed: EFBIG: file too large, write$/u);
+    expect(error.message).not.toMatch(/\.staged|\.unified-staging/u);
     expect(existsSync(outputDir)).toBe(false);
     expect(openEncoderFiles()).toBe(0);
   });
