@@ -69,6 +69,15 @@ function writeInteger(value: number, out: Buffer, at: number): number {
   return writeSmall(v - high * 100_000_000, 8, out, writeSmall(high, 0, out, i));
 }
 
+/**
+ * Copies `bytes` into `out` at `at` and returns the end. Throws when they do not fit, where `Buffer#copy` would
+ * silently copy less: a wrong size bound must fail, never cut the output.
+ */
+export function put(bytes: Uint8Array, out: Buffer, at: number): number {
+  out.set(bytes, at);
+  return at + bytes.length;
+}
+
 function writeAscii(text: string, out: Buffer, at: number): number {
   for (let k = 0; k < text.length; k++) out[at + k] = text.charCodeAt(k);
   return at + text.length;
@@ -77,7 +86,7 @@ function writeAscii(text: string, out: Buffer, at: number): number {
 // What a null cell is written as: nothing in CSV, `null` in JSON.
 function nullWriter(dialect: TextDialect): (out: Buffer, at: number) => number {
   if (dialect === 'csv') return (_out, at) => at;
-  return (out, at) => at + NULL.copy(out, at);
+  return (out, at) => put(NULL, out, at);
 }
 
 function integerWriter(data: arrow.Data, length: number, dialect: TextDialect): ColumnWriter {
@@ -115,7 +124,7 @@ function floatWriter(data: arrow.Data, dialect: TextDialect): ColumnWriter {
       if (isNull?.(row) === true) return writeNull(out, at);
       const value = values[row]!;
       // JSON has no NaN or Infinity: JSON.stringify writes them as null.
-      if (json && !Number.isFinite(value)) return NULL.copy(out, at) + at;
+      if (json && !Number.isFinite(value)) return put(NULL, out, at);
       if (value !== last) {
         last = value;
         text = String(value);
@@ -134,9 +143,7 @@ function boolWriter(data: arrow.Data, dialect: TextDialect): ColumnWriter {
     write(row, out, at) {
       if (isNull?.(row) === true) return writeNull(out, at);
       const bit = data.offset + row;
-      const word = (bits[bit >> 3]! >> (bit & 7)) & 1 ? TRUE : FALSE;
-      word.copy(out, at);
-      return at + word.length;
+      return put((bits[bit >> 3]! >> (bit & 7)) & 1 ? TRUE : FALSE, out, at);
     },
   };
 }
@@ -231,7 +238,7 @@ function textWriter(vector: arrow.Vector, dialect: TextDialect): ColumnWriter {
   const isDecimal = arrow.DataType.isDecimal(vector.type as arrow.DataType);
   const text = dialect === 'csv' ? (row: number) => csvField(value(row)) : (row: number) => jsonValue(value(row), isDecimal);
   const cells = Array.from({ length: vector.length }, (_, row) => Buffer.from(text(row)));
-  return { maxBytes: cells.reduce((n, cell) => n + cell.length, 0), write: (row, out, at) => at + cells[row]!.copy(out, at) };
+  return { maxBytes: cells.reduce((n, cell) => n + cell.length, 0), write: (row, out, at) => put(cells[row]!, out, at) };
 }
 
 /**

@@ -4,7 +4,7 @@
  * double; NaN and Infinity are null, as JSON.stringify writes them.
  */
 import type * as arrow from 'apache-arrow';
-import { columnWriter } from './column-writers.js';
+import { columnWriter, put } from './column-writers.js';
 
 const OPEN = Buffer.from('{');
 const CLOSE = Buffer.from('}\n');
@@ -20,12 +20,12 @@ export function jsonLines(batch: arrow.RecordBatch, names: readonly string[]): B
   const out = Buffer.allocUnsafe(writers.reduce((n, w) => n + w.maxBytes, 0) + rows * perRow);
   let at = 0;
   for (let row = 0; row < rows; row++) {
-    at += OPEN.copy(out, at);
+    at = put(OPEN, out, at);
     for (let c = 0; c < writers.length; c++) {
-      at += keys[c]!.copy(out, at);
+      at = put(keys[c]!, out, at);
       at = writers[c]!.write(row, out, at);
     }
-    at += CLOSE.copy(out, at);
+    at = put(CLOSE, out, at);
   }
   // A Buffer drops writes past its end without a word: a wrong bound must fail, never cut the output.
   if (at > out.length) throw new Error(`jsonLines: ${at} bytes written into a buffer of ${out.length}`);

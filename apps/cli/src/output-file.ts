@@ -4,7 +4,12 @@
  */
 import { stat } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { UnifiedError } from '@unified/core';
+import { UnifiedError, fileSystemReason } from '@unified/core';
+
+// The absolute paths a reason names, shown relative to `cwd` as the rest of the message is.
+function relativeIn(text: string, cwd: string): string {
+  return text.replace(/^\/\S*/u, (path) => relative(cwd, path) || path);
+}
 
 /**
  * Throws `INVALID_ARGUMENT` (a usage error) unless the folder of `path` exists and `path` is not itself a folder.
@@ -19,8 +24,10 @@ export async function assertOutputFile(path: string, cwd: string, fileName = 'ro
   const folder = dirname(path);
   const folderStats = await stat(folder).catch((error: unknown) => error as NodeJS.ErrnoException);
   if (folderStats instanceof Error) {
-    const why = folderStats.code === 'ENOENT' ? 'does not exist; create it first' : folderStats.code === 'ENOTDIR' ? 'is not a folder' : `cannot be opened (${folderStats.code ?? folderStats.message})`;
-    throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `--output ${shown(path)}: the folder ${shown(folder)} ${why}` });
+    if (folderStats.code === 'ENOENT') throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `--output ${shown(path)}: the folder ${shown(folder)} does not exist; create it first` });
+    // A file in the way is a wrong path (a usage error); anything else (permissions) a failed write.
+    const code = folderStats.code === 'ENOTDIR' ? 'INVALID_ARGUMENT' : 'WRITE_FAILED';
+    throw new UnifiedError({ code, message: `--output ${shown(path)}: ${relativeIn(fileSystemReason(folderStats, folder), cwd)}`, cause: folderStats });
   }
   if (!folderStats.isDirectory()) throw new UnifiedError({ code: 'INVALID_ARGUMENT', message: `--output ${shown(path)}: ${shown(folder)} is not a folder` });
   const target = await stat(path).catch(() => undefined);

@@ -105,7 +105,9 @@ async function tryAcquire(path: string, holder: LockHolder): Promise<boolean> {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     // The folder was removed while this process waited (a failed run tidying up after itself): recreate it.
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      await mkdir(dirname(path), { recursive: true });
+      await mkdir(dirname(path), { recursive: true }).catch((cause: unknown) => {
+        throw new UnifiedError({ code: 'WRITE_FAILED', message: `${dirname(path)}: cannot create the folder: ${fileSystemReason(cause, dirname(path))}`, cause });
+      });
       return false;
     }
     throw new UnifiedError({ code: 'WRITE_FAILED', message: `${path}: cannot create the lock file: ${fileSystemReason(error, path)}`, cause: error });
@@ -176,7 +178,7 @@ export async function withDirectoryLock<T>(dir: string, fn: () => Promise<T>, op
   const { timeoutMs = 30_000, pollMs = 100, signal, onWait } = options;
   let waiting = false;
   await mkdir(dir, { recursive: true }).catch((error: unknown) => {
-    // The folder that could not be made may be a parent of `dir`: name that one.
+    // The path the failure names (for EACCES the first folder that could not be made, which may be a parent).
     const failed = (error as NodeJS.ErrnoException).path ?? dir;
     throw new UnifiedError({ code: 'WRITE_FAILED', message: `${failed}: cannot create the folder: ${fileSystemReason(error, failed)}`, cause: error });
   });

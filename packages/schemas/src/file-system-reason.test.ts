@@ -23,6 +23,8 @@ describe('fileSystemReason', () => {
     const deep = join(file, 'klines', 'metadata.json');
     expect(fileSystemReason(await failure(readFile(deep)), deep)).toBe(`${file} is a file, not a folder (ENOTDIR)`);
     expect(fileSystemReason(await failure(mkdir(join(file, 'a'), { recursive: true })), join(file, 'a'))).toBe(`${file} is a file, not a folder (ENOTDIR)`);
+    // mkdir of the file's own path says EEXIST.
+    expect(fileSystemReason(await failure(mkdir(file, { recursive: true })), file)).toBe(`${file} is a file, not a folder (EEXIST)`);
   });
 
   it('puts real errors in words with their code', async () => {

@@ -35,8 +35,18 @@ export function fileSystemReason(error: unknown, path: string): string {
     const file = fileInTheWay(path);
     return file === undefined ? 'a part of the path is not a folder (ENOTDIR)' : `${file} is a file, not a folder (ENOTDIR)`;
   }
+  // A folder that cannot be made because a file has its name (mkdir says EEXIST, not ENOTDIR).
+  if (code === 'EEXIST') return isFile(path) ? `${path} is a file, not a folder (EEXIST)` : 'it already exists (EEXIST)';
   const reason = REASONS[code];
   return reason === undefined ? (error instanceof Error ? error.message : code) : `${reason} (${code})`;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return !statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 // The nearest existing ancestor of `path` that is not a folder.

@@ -54,6 +54,13 @@ describe('writeFileAtomically', () => {
       code: 'WRITE_FAILED',
       message: `${missing}: cannot be written: the folder ${join(dir, 'no-such-folder')} is missing or cannot hold new files`,
     });
+    // A file where a folder of the path should be: opening and removing the temporary file both fail (ENOTDIR).
+    const blocker = join(dir, 'a-file');
+    writeFileSync(blocker, 'x');
+    expect(await failure(join(blocker, 'rows.csv'), (temp) => writeFile(temp, 'x'))).toMatchObject({
+      code: 'WRITE_FAILED',
+      message: `${join(blocker, 'rows.csv')}: cannot be written: ${blocker} is a file, not a folder (ENOTDIR)`,
+    });
     // The target is a folder: the rename fails, the folder is untouched.
     const folder = mkdtempSync(join(dir, 'occupied-'));
     expect(await failure(folder, (temp) => writeFile(temp, 'x'))).toMatchObject({ code: 'WRITE_FAILED', message: `${folder}: cannot be written: it is a folder (EISDIR)` });

@@ -51,7 +51,7 @@ export async function stageFileAtomically<T>(path: string, write: (tempPath: str
   try {
     result = await write(tempPath);
   } catch (error) {
-    await rm(tempPath, { force: true });
+    await removeQuietly(tempPath);
     throw writeFailure(path, tempPath, error);
   }
   let done = false;
@@ -63,7 +63,7 @@ export async function stageFileAtomically<T>(path: string, write: (tempPath: str
       try {
         await rename(tempPath, path);
       } catch (error) {
-        await rm(tempPath, { force: true });
+        await removeQuietly(tempPath);
         throw writeFailure(path, tempPath, error, true);
       }
       done = true;
@@ -75,6 +75,12 @@ export async function stageFileAtomically<T>(path: string, write: (tempPath: str
       await rm(tempPath, { force: true });
     },
   };
+}
+
+// Removes the temporary file after a failure, which is the error to report: when its folder is missing or a
+// file stands in the path, removing it fails too (ENOTDIR), and there is nothing to remove.
+async function removeQuietly(tempPath: string): Promise<void> {
+  await rm(tempPath, { force: true }).catch(() => undefined);
 }
 
 // Failures of the device whatever file they name: the temporary file is the one being written.

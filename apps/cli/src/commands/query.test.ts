@@ -104,6 +104,8 @@ describe('unified query', () => {
       expect(missing.err).toMatch(new RegExp(`^error: --output no-such-folder/rows\\.${format}: the folder no-such-folder does not exist; create it first\\n`, 'u'));
       const notFolder = await run(['query', trades, '--format', format, '-o', `a-file/rows.${format}`]);
       expect([notFolder.code, notFolder.err.split('\n')[0]]).toEqual([2, `error: --output a-file/rows.${format}: a-file is not a folder`]);
+      const deeper = await run(['query', trades, '--format', format, '-o', `a-file/sub/rows.${format}`]);
+      expect([deeper.code, deeper.err.split('\n')[0]]).toEqual([2, `error: --output a-file/sub/rows.${format}: a-file is a file, not a folder (ENOTDIR)`]);
       const folder = await run(['query', trades, '--format', format, '-o', 'exports']);
       expect([folder.code, folder.err.split('\n')[0]]).toEqual([2, `error: --output exports is a folder; give a file name, such as exports/rows.${format === 'table' ? 'txt' : format}`]);
     }
