@@ -4,9 +4,10 @@
  */
 import { join } from 'node:path';
 import type * as arrow from 'apache-arrow';
-import { UnifiedError, dataFileName } from '@unified/schemas';
+import { dataFileName } from '@unified/schemas';
 import { failpoint } from './failpoints.js';
 import { FixedChunks } from './fixed-chunks.js';
+import { reportedAs } from './reported-path.js';
 import type { EncodeOptions, EngineWriter, ParquetEngine } from './parquet-engine.js';
 import type { WrittenFile } from './write-options.js';
 
@@ -84,9 +85,7 @@ export class DayWriter {
     try {
       return await step();
     } catch (error) {
-      const staged = this.stagedPath(index);
-      if (!UnifiedError.isInstance(error) || !error.message.includes(staged)) throw error;
-      throw new UnifiedError({ code: error.code, message: error.message.replaceAll(staged, join(this.partitionDir, dataFileName(index))), cause: error });
+      throw reportedAs(error, this.stagedPath(index), join(this.partitionDir, dataFileName(index)));
     }
   }
 

@@ -10,6 +10,7 @@ import * as arrow from 'apache-arrow';
 import { Table as WasmTable, writeParquet } from 'parquet-wasm';
 import { UnifiedError, writeFileAtomically } from '@unified/schemas';
 import type { EncodedFile, ParquetCompression } from './parquet-engine.js';
+import { reportedAs } from './reported-path.js';
 import { WASM_ENGINE } from './wasm-engine.js';
 
 /** Options of {@link writeBatchesToParquet}. */
@@ -48,10 +49,7 @@ export async function writeBatchesToParquet(batches: AsyncIterable<arrow.RecordB
     } catch (error) {
       await writer?.abort();
       // The encoder names the file it writes, which is the temporary one; the caller knows only `path`.
-      if (UnifiedError.isInstance(error) && error.message.includes(temp)) {
-        throw new UnifiedError({ code: error.code, message: error.message.replaceAll(temp, target), cause: error });
-      }
-      throw error;
+      throw reportedAs(error, temp, target);
     }
   });
 }
